@@ -1,0 +1,948 @@
+// The scheduling core. Every call takes the current time and answers with plain data: refusals,
+// the sends to start, the next wake-up, and events to its sink. It never reads a clock, never
+// sleeps and never sends: the simulator and the runner act on what it decides.
+//
+// Structure (all O(log n) per decision):
+//   readyGroups  access groups that could dispatch, by their earliest available service's readyAt
+//   group        available services by (readyAt, seq) + eligible users in policy order
+//   user         ready tasks in policy order
+//   task         a cursor + returned recipients + a retry heap
+//   timers       task start/expiry, retry due, service resume
+import { AccessGroup, Member } from './access-group.ts';
+import { assert } from './assert.ts';
+import type { EngineEvent, OutcomeResult, PauseReason } from './events.ts';
+import { IndexedHeap } from './indexed-heap.ts';
+import { resolveOptions, retryDelayMs, servicePauseMs } from './options.ts';
+import type { EngineOptions, ResolvedOptions } from './options.ts';
+import { ceilDiv, createPolicy } from './policy.ts';
+import type { Policy } from './policy.ts';
+import { fixedPeriod, normalizeWindow, retentionMs, windowProblem, windowsRemaining } from './rate-window.ts';
+import type { WindowSpec } from './rate-window.ts';
+import { checkRecipients } from './recipients.ts';
+import type { DuplicateRecipient, InvalidRecipient } from './recipients.ts';
+import { ok, refuse } from './result.ts';
+import type { Result } from './result.ts';
+import { Service } from './service.ts';
+import type { ServiceSpec } from './service.ts';
+import { RetryItem, Task } from './task.ts';
+import type { TaskSpec } from './task.ts';
+import { TimerQueue } from './timer-queue.ts';
+import type { Timer } from './timer-queue.ts';
+import { User } from './user.ts';
+import type { UserSpec } from './user.ts';
+import { describe, idProblem, intProblem, MAX_TIME_MS } from './validate.ts';
+import { snapshotEngine } from './snapshot.ts';
+import type { EngineSnapshot } from './snapshot.ts';
+import { engineStatus } from './status.ts';
+import type { EngineStatus } from './status.ts';
+
+export interface Dispatch {
+  readonly t: number;
+  readonly service: string;
+  readonly user: string;
+  readonly task: string;
+  /** Index in the task's recipient list (the accepted list when addresses were given). */
+  readonly recipient: number;
+  /** 1 for the first try; a retry after `deferred` counts one more. */
+  readonly attempt: number;
+}
+
+export interface Outcome {
+  readonly task: string;
+  readonly recipient: number;
+  readonly result: OutcomeResult;
+  /** A hint from the provider (Retry-After): the back-off is at least this long. */
+  readonly retryAfterMs?: number;
+  /** Free text for the event log (an SMTP reply, say); never parsed. */
+  readonly detail?: string;
+}
+
+export interface TaskCreated {
+  readonly id: string;
+  readonly reserved: number;
+  /** The accepted addresses (trimmed), recipient index = position; null for a counted task. */
+  readonly recipients: readonly string[] | null;
+  readonly invalid: readonly InvalidRecipient[];
+  readonly duplicates: readonly DuplicateRecipient[];
+  /** A rough estimate: this user's open work at its fair share of its services' rate. */
+  readonly estimatedCompletionAt: number;
+}
+
+export interface TaskView {
+  readonly id: string;
+  readonly user: string;
+  readonly state: Task['state'];
+  readonly started: boolean;
+  readonly recipients: number;
+  readonly sent: number;
+  readonly failed: number;
+  readonly refunded: number;
+  readonly inFlight: number;
+  /** Recipients waiting: fresh, deferred or returned (not in flight, not final). */
+  readonly queued: number;
+  readonly dispatched: number;
+  readonly createdAt: number;
+  readonly startAt: number;
+  readonly firstDispatchAt: number | null;
+  readonly endedAt: number | null;
+}
+
+export interface ServicePatch {
+  readonly intervalMs?: number;
+  readonly windows?: readonly WindowSpec[];
+  readonly concurrency?: number;
+  readonly access?: 'all' | readonly string[];
+}
+
+const OUTCOMES: readonly OutcomeResult[] = ['sent', 'deferred', 'rejected', 'service_error', 'service_quota_reached'];
+const MAX_INTERVAL_MS = 31 * 86_400_000;
+const MAX_CONCURRENCY = 10_000;
+const MAX_WEIGHT = 10_000;
+const MAX_QUOTA = 1e12;
+const MAX_RECIPIENTS = 1_000_000_000;
+const MAX_WINDOWS = 16;
+
+const groupLess = (a: AccessGroup, b: AccessGroup): boolean => {
+  const sa = a.available.peek() as Service;
+  const sb = b.available.peek() as Service;
+  return sa.readyAt < sb.readyAt || (sa.readyAt === sb.readyAt && sa.seq < sb.seq);
+};
+
+export class Engine {
+  /** @internal */ now: number;
+  /** @internal */ entitySeq = 0;
+  /** @internal */ readonly options: ResolvedOptions;
+  /** @internal */ readonly policy: Policy;
+  /** @internal */ readonly services = new Map<string, Service>();
+  /** @internal */ readonly users = new Map<string, User>();
+  /** @internal */ readonly tasks = new Map<string, Task>();
+  /** @internal */ readonly groups = new Map<string, AccessGroup>();
+  /** @internal */ readonly readyGroups = new IndexedHeap<AccessGroup>(groupLess);
+  /** @internal */ readonly timers = new TimerQueue();
+  /** @internal Recipients that are open and not in flight, over all tasks. */ queuedTotal = 0;
+  /** @internal */ inFlightTotal = 0;
+  private readonly sink: ((event: EngineEvent) => void) | null;
+  private readonly memberLess: (a: Member, b: Member) => boolean;
+  private readonly taskLess: (a: Task, b: Task) => boolean;
+
+  constructor(options: EngineOptions = {}) {
+    this.options = resolveOptions(options);
+    this.now = this.options.startAt;
+    this.policy = createPolicy(this.options.policy);
+    this.memberLess = (a, b) => this.policy.memberLess(a, b);
+    this.taskLess = (a, b) => this.policy.taskLess(a, b);
+    this.sink = options.onEvent ?? null;
+  }
+
+  /** The engine's clock: the largest `now` it has accepted. */
+  get clock(): number {
+    return this.now;
+  }
+
+  /** Seed-style status plus per-service and per-user detail, at the engine's clock. */
+  status(): EngineStatus {
+    return engineStatus(this);
+  }
+
+  /** The whole state as plain JSON; `restoreEngine` continues from it with identical decisions. */
+  snapshot(): EngineSnapshot {
+    return snapshotEngine(this);
+  }
+
+  getTask(id: string): TaskView | undefined {
+    const t = this.tasks.get(id);
+    if (t === undefined) return undefined;
+    return {
+      id: t.id,
+      user: t.user.id,
+      state: t.state,
+      started: t.started,
+      recipients: t.count,
+      sent: t.sent,
+      failed: t.failed,
+      refunded: t.refunded,
+      inFlight: t.inFlight.size,
+      queued: t.ended ? 0 : t.queued,
+      dispatched: t.dispatched,
+      createdAt: t.createdAt,
+      startAt: t.startAt,
+      firstDispatchAt: t.firstDispatchAt,
+      endedAt: t.endedAt,
+    };
+  }
+
+  /** Recipients waiting to be sent, over all tasks (O(1), for sampling queue depth). */
+  get queued(): number {
+    return this.queuedTotal;
+  }
+
+  get inFlight(): number {
+    return this.inFlightTotal;
+  }
+
+  // ----- services --------------------------------------------------------------------------
+
+  addService(now: number, spec: ServiceSpec): Result<void> {
+    const bad = this.checkTime(now) ?? this.checkObject('service', spec);
+    if (bad) return bad;
+    const idBad = idProblem('id', spec.id);
+    if (idBad) return refuse('INVALID_ARGUMENT', `service: ${idBad}`, 'id');
+    if (this.services.has(spec.id)) return refuse('DUPLICATE_ID', `service '${spec.id}' already exists`, 'id');
+    const intervalBad = intProblem('intervalMs', spec.intervalMs, 0, MAX_INTERVAL_MS);
+    if (intervalBad) return refuse('INVALID_ARGUMENT', `service '${spec.id}': ${intervalBad}`, 'intervalMs');
+    const patch = this.checkServicePatch(`service '${spec.id}'`, { concurrency: 1, access: 'all', windows: [], ...spec });
+    if (!patch.ok) return patch;
+    const p = patch.value;
+    const s = new Service(spec.id, this.entitySeq++, p.intervalMs as number, p.windows ?? [], p.concurrency ?? 1, p.access ?? 'all');
+    this.now = now;
+    this.services.set(s.id, s);
+    this.joinGroup(s);
+    s.recomputeReadyAt(now);
+    this.sink?.({ t: now, type: 'service_added', service: s.id, spec: s.spec() });
+    this.refreshService(s);
+    return ok(undefined);
+  }
+
+  updateService(now: number, id: string, patch: ServicePatch): Result<void> {
+    const bad = this.checkTime(now) ?? this.checkObject('patch', patch);
+    if (bad) return bad;
+    const s = this.services.get(id);
+    if (!s) return this.unknown('UNKNOWN_SERVICE', 'service', id);
+    const checked = this.checkServicePatch(`service '${id}'`, patch);
+    if (!checked.ok) return checked;
+    const p = checked.value;
+    this.now = now;
+    if (p.intervalMs !== undefined) s.intervalMs = p.intervalMs;
+    if (p.concurrency !== undefined) s.concurrency = p.concurrency;
+    if (p.windows !== undefined) {
+      s.windows = p.windows;
+      // Keep what the history already holds: a longer window sees every start still retained.
+      s.retainMs = Math.max(retentionMs(p.windows), p.windows.length > 0 ? s.retainMs : 0);
+    }
+    if (p.access !== undefined && AccessGroup.keyOf(p.access) !== s.group.key) {
+      this.leaveGroup(s);
+      s.access = p.access;
+      this.joinGroup(s);
+    } else if (p.access !== undefined) {
+      s.access = p.access;
+    }
+    s.recomputeReadyAt(now);
+    if (s.group.available.contains(s)) s.group.available.update(s);
+    this.sink?.({ t: now, type: 'service_updated', service: s.id, spec: s.spec() });
+    this.refreshService(s);
+    return ok(undefined);
+  }
+
+  /** Operator pause; without `resumeAt` the service stays paused until `resumeService`. */
+  pauseService(now: number, id: string, resumeAt?: number): Result<void> {
+    const bad = this.checkTime(now);
+    if (bad) return bad;
+    const s = this.services.get(id);
+    if (!s) return this.unknown('UNKNOWN_SERVICE', 'service', id);
+    if (resumeAt !== undefined) {
+      const p = intProblem('resumeAt', resumeAt, now + 1, MAX_TIME_MS);
+      if (p) return refuse('INVALID_ARGUMENT', `pause of service '${id}': ${p}`, 'resumeAt');
+    }
+    if (s.state === 'disabled') return refuse('INVALID_STATE', `service '${id}' is disabled; resume it instead of pausing it`);
+    this.now = now;
+    this.setPause(s, 'operator', resumeAt ?? null);
+    return ok(undefined);
+  }
+
+  /** Resumes a paused or disabled service and forgets its error streak. */
+  resumeService(now: number, id: string): Result<void> {
+    const bad = this.checkTime(now);
+    if (bad) return bad;
+    const s = this.services.get(id);
+    if (!s) return this.unknown('UNKNOWN_SERVICE', 'service', id);
+    if (s.state === 'active') return refuse('INVALID_STATE', `service '${id}' is not paused or disabled`);
+    this.now = now;
+    s.errorStreak = 0;
+    this.activate(s);
+    return ok(undefined);
+  }
+
+  disableService(now: number, id: string): Result<void> {
+    const bad = this.checkTime(now);
+    if (bad) return bad;
+    const s = this.services.get(id);
+    if (!s) return this.unknown('UNKNOWN_SERVICE', 'service', id);
+    if (s.state === 'disabled') return refuse('INVALID_STATE', `service '${id}' is already disabled`);
+    this.now = now;
+    this.disable(s, 'operator');
+    return ok(undefined);
+  }
+
+  // ----- users -----------------------------------------------------------------------------
+
+  addUser(now: number, spec: UserSpec): Result<void> {
+    const bad = this.checkTime(now) ?? this.checkObject('user', spec);
+    if (bad) return bad;
+    const idBad = idProblem('id', spec.id);
+    if (idBad) return refuse('INVALID_ARGUMENT', `user: ${idBad}`, 'id');
+    if (this.users.has(spec.id)) return refuse('DUPLICATE_ID', `user '${spec.id}' already exists`, 'id');
+    const quotaBad = intProblem('quota', spec.quota ?? 0, 0, MAX_QUOTA);
+    if (quotaBad) return refuse('INVALID_ARGUMENT', `user '${spec.id}': ${quotaBad}`, 'quota');
+    const weightBad = intProblem('weight', spec.weight ?? 1, 1, MAX_WEIGHT);
+    if (weightBad) return refuse('INVALID_ARGUMENT', `user '${spec.id}': ${weightBad}`, 'weight');
+    this.now = now;
+    const u = new User(spec.id, this.entitySeq++, spec.weight ?? 1, spec.quota ?? 0, this.taskLess);
+    this.users.set(u.id, u);
+    for (const g of this.groups.values()) if (g.admits(u.id)) this.addMember(g, u);
+    this.sink?.({ t: now, type: 'user_added', user: u.id, quota: u.granted, weight: u.weight });
+    return ok(undefined);
+  }
+
+  updateUser(now: number, id: string, patch: { readonly weight?: number }): Result<void> {
+    const bad = this.checkTime(now) ?? this.checkObject('patch', patch);
+    if (bad) return bad;
+    const u = this.users.get(id);
+    if (!u) return this.unknown('UNKNOWN_USER', 'user', id);
+    if (patch.weight !== undefined) {
+      const weightBad = intProblem('weight', patch.weight, 1, MAX_WEIGHT);
+      if (weightBad) return refuse('INVALID_ARGUMENT', `user '${id}': ${weightBad}`, 'weight');
+      this.now = now;
+      // Keep the user's virtual time (vtNum / weight) where it is, rounded up onto the new grid.
+      u.vtNum = ceilDiv(u.vtNum * patch.weight, u.weight);
+      u.weight = patch.weight;
+    }
+    this.now = now;
+    this.sink?.({ t: now, type: 'user_updated', user: id, weight: u.weight });
+    this.refreshUser(u);
+    return ok(undefined);
+  }
+
+  suspendUser(now: number, id: string): Result<void> {
+    return this.setUserState(now, id, 'suspended');
+  }
+
+  resumeUser(now: number, id: string): Result<void> {
+    return this.setUserState(now, id, 'active');
+  }
+
+  grantQuota(now: number, userId: string, amount: number): Result<{ readonly balance: number }> {
+    const bad = this.checkTime(now);
+    if (bad) return bad;
+    const u = this.users.get(userId);
+    if (!u) return this.unknown('UNKNOWN_USER', 'user', userId);
+    const amountBad = intProblem('amount', amount, 1, MAX_QUOTA);
+    if (amountBad) return refuse('INVALID_ARGUMENT', `quota grant to user '${userId}': ${amountBad}`, 'amount');
+    if (u.granted + amount > Number.MAX_SAFE_INTEGER) return refuse('INVALID_ARGUMENT', `quota grant to user '${userId}' would overflow`, 'amount');
+    this.now = now;
+    u.granted += amount;
+    u.balance += amount;
+    this.sink?.({ t: now, type: 'quota_granted', user: userId, amount, balance: u.balance });
+    return ok({ balance: u.balance });
+  }
+
+  // ----- tasks -----------------------------------------------------------------------------
+
+  createTask(now: number, spec: TaskSpec): Result<TaskCreated> {
+    const bad = this.checkTime(now) ?? this.checkObject('task', spec);
+    if (bad) return bad;
+    const idBad = idProblem('id', spec.id);
+    if (idBad) return refuse('INVALID_ARGUMENT', `task: ${idBad}`, 'id');
+    if (this.tasks.has(spec.id)) return refuse('DUPLICATE_ID', `task '${spec.id}' already exists`, 'id');
+    const u = this.users.get(spec.user);
+    if (!u) return this.unknown('UNKNOWN_USER', 'user', spec.user, 'user');
+    if (u.state === 'suspended') return refuse('USER_SUSPENDED', `user '${u.id}' is suspended and cannot create tasks`, 'user');
+    const label = `task '${spec.id}'`;
+    const weightBad = intProblem('weight', spec.weight ?? 1, 1, MAX_WEIGHT);
+    if (weightBad) return refuse('INVALID_ARGUMENT', `${label}: ${weightBad}`, 'weight');
+    const startAt = spec.startAt ?? now;
+    const startBad = intProblem('startAt', startAt, 0, MAX_TIME_MS);
+    if (startBad) return refuse('INVALID_ARGUMENT', `${label}: ${startBad}`, 'startAt');
+    let deadlineAt: number | null = null;
+    if (spec.maxLatenessMs !== undefined) {
+      const latenessBad = intProblem('maxLatenessMs', spec.maxLatenessMs, 0, MAX_TIME_MS);
+      if (latenessBad) return refuse('INVALID_ARGUMENT', `${label}: ${latenessBad}`, 'maxLatenessMs');
+      deadlineAt = startAt + spec.maxLatenessMs;
+      if (deadlineAt < now) {
+        return refuse('INVALID_ARGUMENT', `${label}: startAt + maxLatenessMs (${deadlineAt}) is already past (now ${now})`, 'maxLatenessMs');
+      }
+    }
+    const list = this.checkTaskRecipients(label, spec.recipients);
+    if (!list.ok) return list;
+    const { count, accepted, invalid, duplicates } = list.value;
+    if (u.balance < count) {
+      return refuse('INSUFFICIENT_USER_QUOTA', `user '${u.id}' has ${u.balance} quota left; ${label} needs ${count}`, 'recipients');
+    }
+    const usable = this.usableServices(u);
+    if (usable.length === 0) return refuse('NO_AVAILABLE_SERVICE', `user '${u.id}' has no usable sending service`, 'user');
+    let capacity = 0;
+    for (const s of usable) capacity += windowsRemaining(s.windows, s.history, now);
+    if (capacity === 0) {
+      return refuse('SERVICE_QUOTA_EXHAUSTED', `every sending service of user '${u.id}' has used its quota for now`, 'user');
+    }
+
+    this.now = now;
+    u.balance -= count;
+    u.reserved += count;
+    u.openTasks++;
+    this.queuedTotal += count;
+    const t = new Task(spec.id, this.entitySeq++, u, count, spec.weight ?? 1, now, startAt, deadlineAt);
+    this.tasks.set(t.id, t);
+    if (!t.started) t.startTimer = this.timers.schedule(startAt, 'task_start', t.id);
+    if (deadlineAt !== null) t.deadlineTimer = this.timers.schedule(deadlineAt, 'task_deadline', t.id);
+    this.sink?.({
+      t: now,
+      type: 'task_created',
+      task: t.id,
+      user: u.id,
+      recipients: count,
+      reserved: count,
+      weight: t.weight,
+      startAt,
+      deadlineAt,
+    });
+    this.refreshTask(t);
+    return ok({
+      id: t.id,
+      reserved: count,
+      recipients: accepted,
+      invalid,
+      duplicates,
+      estimatedCompletionAt: this.estimateCompletion(u, usable, Math.max(now, startAt)),
+    });
+  }
+
+  pauseTask(now: number, id: string): Result<void> {
+    const bad = this.checkTime(now);
+    if (bad) return bad;
+    const t = this.tasks.get(id);
+    if (!t) return this.unknown('UNKNOWN_TASK', 'task', id);
+    if (t.state !== 'active') return refuse('INVALID_STATE', `task '${id}' is ${t.state}, not active`);
+    this.now = now;
+    t.state = 'paused';
+    this.sink?.({ t: now, type: 'task_paused', task: id, user: t.user.id });
+    this.refreshTask(t);
+    return ok(undefined);
+  }
+
+  resumeTask(now: number, id: string): Result<void> {
+    const bad = this.checkTime(now);
+    if (bad) return bad;
+    const t = this.tasks.get(id);
+    if (!t) return this.unknown('UNKNOWN_TASK', 'task', id);
+    if (t.state !== 'paused') return refuse('INVALID_STATE', `task '${id}' is ${t.state}, not paused`);
+    this.now = now;
+    t.state = 'active';
+    this.sink?.({ t: now, type: 'task_resumed', task: id, user: t.user.id });
+    this.refreshTask(t);
+    return ok(undefined);
+  }
+
+  /** Refunds every recipient not yet final and not in flight; in-flight ones report as usual. */
+  cancelTask(now: number, id: string): Result<{ readonly refunded: number }> {
+    const bad = this.checkTime(now);
+    if (bad) return bad;
+    const t = this.tasks.get(id);
+    if (!t) return this.unknown('UNKNOWN_TASK', 'task', id);
+    if (t.ended) return refuse('INVALID_STATE', `task '${id}' is already ${t.state}`);
+    this.now = now;
+    const refunded = this.endTask(t, 'cancelled');
+    this.sink?.({ t: now, type: 'task_cancelled', task: id, user: t.user.id, refunded });
+    if (refunded > 0) this.sink?.({ t: now, type: 'quota_refunded', user: t.user.id, task: id, amount: refunded });
+    return ok({ refunded });
+  }
+
+  // ----- time and outcomes ---------------------------------------------------------------
+
+  /** Fires the timers due by `now` and returns every send that starts at `now`. */
+  poll(now: number): Result<Dispatch[]> {
+    const bad = this.checkTime(now);
+    if (bad) return bad;
+    this.now = now;
+    for (let timer = this.timers.popDue(now); timer !== undefined; timer = this.timers.popDue(now)) this.fire(timer);
+    const out: Dispatch[] = [];
+    // Bounded: every dispatch either pushes its service's readyAt past `now` or fills its concurrency.
+    for (let g = this.readyGroups.peek(); g !== undefined; g = this.readyGroups.peek()) {
+      if ((g.available.peek() as Service).readyAt > now) break;
+      out.push(this.dispatchFrom(g, now));
+    }
+    return ok(out);
+  }
+
+  /** Exact time of the next thing the engine will do by itself, or null when only input can wake it. */
+  nextWakeAt(): number | null {
+    const timerAt = this.timers.peekAt();
+    const g = this.readyGroups.peek();
+    if (g === undefined) return timerAt;
+    const slotAt = Math.max((g.available.peek() as Service).readyAt, this.now);
+    return timerAt === null ? slotAt : Math.min(timerAt, slotAt);
+  }
+
+  report(now: number, outcome: Outcome): Result<void> {
+    const bad = this.checkTime(now) ?? this.checkObject('outcome', outcome);
+    if (bad) return bad;
+    const t = this.tasks.get(outcome.task);
+    if (!t) return this.unknown('UNKNOWN_TASK', 'task', outcome.task, 'task');
+    if (!OUTCOMES.includes(outcome.result)) {
+      return refuse('INVALID_ARGUMENT', `outcome.result must be one of ${OUTCOMES.join(', ')}, got ${describe(outcome.result)}`, 'result');
+    }
+    if (outcome.retryAfterMs !== undefined) {
+      const p = intProblem('retryAfterMs', outcome.retryAfterMs, 0, 7 * 86_400_000);
+      if (p) return refuse('INVALID_ARGUMENT', `outcome: ${p}`, 'retryAfterMs');
+    }
+    const flight = t.inFlight.get(outcome.recipient);
+    if (!flight) {
+      return refuse('UNKNOWN_DISPATCH', `recipient ${describe(outcome.recipient)} of task '${t.id}' is not in flight`, 'recipient');
+    }
+    this.now = now;
+    this.applyOutcome(now, t, outcome, flight.service, flight.attempt);
+    return ok(undefined);
+  }
+
+  // ----- internals: dispatch and outcomes -------------------------------------------------
+
+  private dispatchFrom(g: AccessGroup, now: number): Dispatch {
+    const s = g.available.peek() as Service;
+    const member = g.eligible.peek() as Member;
+    const u = member.user;
+    const t = u.ready.peek() as Task;
+    assert(s.canStart && s.readyAt <= now, `service '${s.id}' dispatched before it was ready`);
+    const ref = t.takeNext(now);
+    t.inFlight.set(ref.recipient, { service: s, attempt: ref.attempt });
+    t.dispatched++;
+    if (t.firstDispatchAt === null) {
+      t.firstDispatchAt = now;
+      t.deadlineTimer = this.timers.cancel(t.deadlineTimer);
+    }
+    this.queuedTotal--;
+    this.inFlightTotal++;
+    s.recordStart(now);
+    s.recomputeReadyAt(now);
+    this.policy.onDispatch(member, t);
+    const d: Dispatch = { t: now, service: s.id, user: u.id, task: t.id, recipient: ref.recipient, attempt: ref.attempt };
+    this.sink?.({ type: 'dispatch', ...d });
+    this.refreshTask(t);
+    this.refreshService(s);
+    return d;
+  }
+
+  private applyOutcome(now: number, t: Task, o: Outcome, s: Service, attempt: number): void {
+    const u = t.user;
+    t.inFlight.delete(o.recipient);
+    this.inFlightTotal--;
+    s.inFlight--;
+    let final: 'sent' | 'failed' | 'refunded' | null = null;
+    let retryAt: number | undefined;
+    if (o.result === 'sent') {
+      t.sent++;
+      u.reserved--;
+      u.consumed++;
+      s.sent++;
+      s.errorStreak = 0;
+      final = 'sent';
+    } else if (t.ended) {
+      final = 'refunded'; // a cancelled task's last in-flight recipients are given back, whatever happened
+    } else if (o.result === 'deferred' && attempt < this.options.retry.maxAttempts) {
+      retryAt = now + Math.max(retryDelayMs(this.options.retry, attempt), o.retryAfterMs ?? 0);
+      t.retries.push(new RetryItem(o.recipient, attempt + 1, retryAt));
+      this.queuedTotal++;
+    } else if (o.result === 'deferred' || o.result === 'rejected') {
+      final = 'failed';
+    } else {
+      // A throttling or quota reply is the service's problem, never the recipient's.
+      t.returnToHead({ recipient: o.recipient, attempt });
+      this.queuedTotal++;
+    }
+    this.sink?.({
+      t: now,
+      type: 'outcome',
+      service: s.id,
+      user: u.id,
+      task: t.id,
+      recipient: o.recipient,
+      attempt,
+      result: o.result,
+      final,
+      ...(retryAt === undefined ? {} : { retryAt }),
+      ...(o.detail === undefined ? {} : { detail: o.detail }),
+    });
+    if (final === 'failed') this.settleFailure(t, now);
+    if (final === 'refunded') this.refund(t, 1, now);
+    if (o.result === 'service_error') this.onServiceError(s, now, o.retryAfterMs);
+    if (o.result === 'service_quota_reached') this.onServiceQuota(s, now);
+    if (!t.ended && t.open === 0) this.complete(t, now);
+    this.refreshTask(t);
+    this.refreshService(s);
+  }
+
+  private settleFailure(t: Task, now: number): void {
+    t.failed++;
+    t.user.reserved--;
+    if (this.options.chargeFailures) {
+      t.user.consumed++;
+    } else {
+      t.user.balance++;
+      this.sink?.({ t: now, type: 'quota_refunded', user: t.user.id, task: t.id, amount: 1 });
+    }
+  }
+
+  private refund(t: Task, amount: number, now: number): void {
+    t.refunded += amount;
+    t.user.reserved -= amount;
+    t.user.balance += amount;
+    this.sink?.({ t: now, type: 'quota_refunded', user: t.user.id, task: t.id, amount });
+  }
+
+  private complete(t: Task, now: number): void {
+    t.state = 'completed';
+    t.endedAt = now;
+    t.user.openTasks--;
+    this.cancelTaskTimers(t);
+    this.sink?.({ t: now, type: 'task_completed', task: t.id, user: t.user.id, sent: t.sent, failed: t.failed });
+  }
+
+  /** Ends a task early (cancel or expiry): refunds what is queued; returns the amount. */
+  private endTask(t: Task, state: 'cancelled' | 'expired'): number {
+    const queued = t.queued;
+    t.state = state;
+    t.endedAt = this.now;
+    t.user.openTasks--;
+    t.cursor = t.count;
+    t.returned.length = 0;
+    while (t.retries.pop() !== undefined);
+    t.refunded += queued;
+    t.user.reserved -= queued;
+    t.user.balance += queued;
+    this.queuedTotal -= queued;
+    this.cancelTaskTimers(t);
+    this.refreshTask(t);
+    return queued;
+  }
+
+  private cancelTaskTimers(t: Task): void {
+    t.startTimer = this.timers.cancel(t.startTimer);
+    t.deadlineTimer = this.timers.cancel(t.deadlineTimer);
+    t.retryTimer = this.timers.cancel(t.retryTimer);
+  }
+
+  private onServiceError(s: Service, now: number, retryAfterMs: number | undefined): void {
+    s.errorStreak++;
+    if (s.state === 'disabled') return;
+    if (s.errorStreak >= this.options.servicePause.disableAfter) {
+      this.disable(s, 'error');
+      return;
+    }
+    const resumeAt = now + Math.max(servicePauseMs(this.options.servicePause, s.errorStreak), retryAfterMs ?? 0);
+    // Never shorten a pause already in force (an operator's, or a longer one from another reply).
+    if (s.state === 'paused' && (s.resumeAt === null || s.resumeAt >= resumeAt)) return;
+    this.setPause(s, 'error', resumeAt);
+  }
+
+  private onServiceQuota(s: Service, now: number): void {
+    if (s.state === 'disabled') return;
+    const resumeAt = this.quotaResumeAt(s, now);
+    if (s.state === 'paused' && (s.resumeAt === null || s.resumeAt >= resumeAt)) return;
+    this.setPause(s, 'quota', resumeAt);
+  }
+
+  /** When the provider says the quota is used up: wait until the longest window frees a slot. */
+  private quotaResumeAt(s: Service, now: number): number {
+    let longest: WindowSpec | undefined;
+    for (const w of s.windows) if (longest === undefined || w.periodMs > longest.periodMs) longest = w;
+    if (longest === undefined) return now + this.options.quotaWaitMs;
+    if (longest.kind === 'fixed') return fixedPeriod(longest, now).end;
+    const inWindow = s.history.countAfter(now - longest.periodMs);
+    if (inWindow === 0) return now + this.options.quotaWaitMs;
+    return s.history.at(s.history.length - inWindow) + longest.periodMs;
+  }
+
+  // ----- internals: service state ---------------------------------------------------------
+
+  private setPause(s: Service, reason: PauseReason, resumeAt: number | null): void {
+    s.state = 'paused';
+    s.pauseReason = reason;
+    s.resumeAt = resumeAt;
+    s.resumeTimer = this.timers.cancel(s.resumeTimer);
+    if (resumeAt !== null) s.resumeTimer = this.timers.schedule(resumeAt, 'service_resume', s.id);
+    this.sink?.({ t: this.now, type: 'service_paused', service: s.id, reason, resumeAt });
+    this.refreshService(s);
+  }
+
+  private disable(s: Service, reason: 'operator' | 'error'): void {
+    s.state = 'disabled';
+    s.pauseReason = null;
+    s.resumeAt = null;
+    s.resumeTimer = this.timers.cancel(s.resumeTimer);
+    this.sink?.({ t: this.now, type: 'service_disabled', service: s.id, reason });
+    this.refreshService(s);
+  }
+
+  private activate(s: Service): void {
+    s.state = 'active';
+    s.pauseReason = null;
+    s.resumeAt = null;
+    s.resumeTimer = this.timers.cancel(s.resumeTimer);
+    s.recomputeReadyAt(this.now);
+    if (s.group.available.contains(s)) s.group.available.update(s);
+    this.sink?.({ t: this.now, type: 'service_resumed', service: s.id });
+    this.refreshService(s);
+  }
+
+  // ----- internals: timers ----------------------------------------------------------------
+
+  private fire(timer: Timer): void {
+    if (timer.kind === 'service_resume') {
+      const s = this.services.get(timer.target) as Service;
+      s.resumeTimer = null;
+      this.activate(s);
+      return;
+    }
+    const t = this.tasks.get(timer.target) as Task;
+    if (timer.kind === 'task_start') {
+      t.startTimer = null;
+      t.started = true;
+      this.sink?.({ t: this.now, type: 'task_started', task: t.id, user: t.user.id });
+    } else if (timer.kind === 'retry_due') {
+      t.retryTimer = null;
+      const due = t.retries.peek() as RetryItem;
+      this.sink?.({ t: this.now, type: 'retry_due', task: t.id, user: t.user.id, recipient: due.recipient });
+    } else {
+      t.deadlineTimer = null;
+      assert(t.firstDispatchAt === null && !t.ended, `deadline timer of task '${t.id}' fired after it started`);
+      const refunded = this.endTask(t, 'expired');
+      this.sink?.({ t: this.now, type: 'task_expired', task: t.id, user: t.user.id, refunded });
+      if (refunded > 0) this.sink?.({ t: this.now, type: 'quota_refunded', user: t.user.id, task: t.id, amount: refunded });
+      return;
+    }
+    this.refreshTask(t);
+  }
+
+  // ----- internals: keeping the queues in step with the state ------------------------------
+
+  /** @internal Puts the task in or out of its user's ready queue and (re)arms its retry timer. */
+  refreshTask(t: Task): void {
+    const u = t.user;
+    const live = t.state === 'active' && t.started;
+    const ready = live && t.hasReadyRecipient(this.now);
+    if (ready && !u.ready.contains(t)) {
+      this.policy.onTaskReady(t);
+      u.ready.push(t);
+    } else if (!ready && u.ready.contains(t)) {
+      u.ready.remove(t);
+    } else if (ready) {
+      u.ready.update(t);
+    }
+    const retry = t.retries.peek();
+    if (live && !ready && retry !== undefined) {
+      if (t.retryTimer === null || t.retryTimer.at !== retry.dueAt) {
+        this.timers.cancel(t.retryTimer);
+        t.retryTimer = this.timers.schedule(retry.dueAt, 'retry_due', t.id);
+      }
+    } else {
+      t.retryTimer = this.timers.cancel(t.retryTimer);
+    }
+    this.refreshUser(u);
+  }
+
+  /** @internal Puts the user's members in or out of their groups' eligible queues. */
+  refreshUser(u: User): void {
+    const eligible = u.state === 'active' && u.ready.size > 0;
+    if (eligible && !u.eligible) {
+      this.policy.onUserEligible(u, this.groups.values());
+      u.eligible = true;
+      for (const m of u.members) {
+        m.group.eligible.push(m);
+        this.refreshGroup(m.group);
+      }
+    } else if (!eligible && u.eligible) {
+      u.eligible = false;
+      for (const m of u.members) {
+        m.group.eligible.remove(m);
+        this.refreshGroup(m.group);
+      }
+    } else if (eligible) {
+      for (const m of u.members) m.group.eligible.update(m);
+    }
+  }
+
+  /** @internal */
+  refreshService(s: Service): void {
+    const g = s.group;
+    const can = s.canStart;
+    if (can && !g.available.contains(s)) g.available.push(s);
+    else if (!can && g.available.contains(s)) g.available.remove(s);
+    else if (can) g.available.update(s);
+    this.refreshGroup(g);
+  }
+
+  private refreshGroup(g: AccessGroup): void {
+    const can = g.eligible.size > 0 && g.available.size > 0;
+    const inHeap = this.readyGroups.contains(g);
+    if (can && !inHeap) this.readyGroups.push(g);
+    else if (!can && inHeap) this.readyGroups.remove(g);
+    else if (can) this.readyGroups.update(g);
+  }
+
+  // ----- internals: access groups ----------------------------------------------------------
+
+  /** @internal */
+  joinGroup(s: Service): void {
+    const key = AccessGroup.keyOf(s.access);
+    let g = this.groups.get(key);
+    if (g === undefined) {
+      g = new AccessGroup(key, this.entitySeq++, s.access === 'all' ? 'all' : new Set(s.access), this.memberLess);
+      this.groups.set(key, g);
+      for (const u of this.users.values()) if (g.admits(u.id)) this.addMember(g, u);
+    }
+    g.services.push(s);
+    s.group = g;
+  }
+
+  private leaveGroup(s: Service): void {
+    const g = s.group;
+    if (g.available.contains(s)) g.available.remove(s);
+    g.services.splice(g.services.indexOf(s), 1);
+    if (g.services.length > 0) {
+      this.refreshGroup(g);
+      return;
+    }
+    for (const m of g.members.values()) {
+      if (g.eligible.contains(m)) g.eligible.remove(m);
+      m.user.members.splice(m.user.members.indexOf(m), 1);
+    }
+    if (this.readyGroups.contains(g)) this.readyGroups.remove(g);
+    this.groups.delete(g.key);
+  }
+
+  /** @internal */
+  addMember(g: AccessGroup, u: User): Member {
+    const m = new Member(u, g);
+    g.members.set(u.id, m);
+    u.members.push(m);
+    if (u.eligible) {
+      m.rrKey = ++g.rrCounter;
+      g.eligible.push(m);
+      this.refreshGroup(g);
+    }
+    return m;
+  }
+
+  private usableServices(u: User): Service[] {
+    const out: Service[] = [];
+    for (const m of u.members) for (const s of m.group.services) if (s.state !== 'disabled') out.push(s);
+    return out;
+  }
+
+  private estimateCompletion(u: User, usable: readonly Service[], from: number): number {
+    let ratePerMs = 0;
+    for (const s of usable) {
+      let r = s.concurrency / Math.max(1, s.intervalMs);
+      for (const w of s.windows) r = Math.min(r, w.limit / w.periodMs);
+      ratePerMs += r;
+    }
+    let competitors = 1;
+    for (const m of u.members) competitors = Math.max(competitors, m.group.eligible.size + (u.eligible ? 0 : 1));
+    return from + Math.ceil((u.reserved * competitors) / ratePerMs);
+  }
+
+  private setUserState(now: number, id: string, state: 'active' | 'suspended'): Result<void> {
+    const bad = this.checkTime(now);
+    if (bad) return bad;
+    const u = this.users.get(id);
+    if (!u) return this.unknown('UNKNOWN_USER', 'user', id);
+    if (u.state === state) return refuse('INVALID_STATE', `user '${id}' is already ${state}`);
+    this.now = now;
+    u.state = state;
+    this.sink?.({ t: now, type: state === 'suspended' ? 'user_suspended' : 'user_resumed', user: id });
+    this.refreshUser(u);
+    return ok(undefined);
+  }
+
+  // ----- internals: argument checks --------------------------------------------------------
+
+  private checkTime(now: number): Result<never> | null {
+    if (!Number.isSafeInteger(now) || now < 0 || now > MAX_TIME_MS) {
+      return refuse('INVALID_ARGUMENT', `now must be an integer number of milliseconds >= 0, got ${describe(now)}`, 'now');
+    }
+    if (now < this.now) return refuse('TIME_WENT_BACKWARDS', `now (${now}) is before the engine's clock (${this.now})`, 'now');
+    return null;
+  }
+
+  private checkObject(name: string, value: unknown): Result<never> | null {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return refuse('INVALID_ARGUMENT', `${name} must be an object, got ${describe(value)}`);
+    }
+    return null;
+  }
+
+  private unknown(code: 'UNKNOWN_SERVICE' | 'UNKNOWN_USER' | 'UNKNOWN_TASK', kind: string, id: unknown, path?: string): Result<never> {
+    return refuse(code, `unknown ${kind} ${typeof id === 'string' ? `'${id}'` : describe(id)}`, path);
+  }
+
+  private checkServicePatch(label: string, p: ServicePatch): Result<ServicePatch> {
+    if (p.intervalMs !== undefined) {
+      const bad = intProblem('intervalMs', p.intervalMs, 0, MAX_INTERVAL_MS);
+      if (bad) return refuse('INVALID_ARGUMENT', `${label}: ${bad}`, 'intervalMs');
+    }
+    if (p.concurrency !== undefined) {
+      const bad = intProblem('concurrency', p.concurrency, 1, MAX_CONCURRENCY);
+      if (bad) return refuse('INVALID_ARGUMENT', `${label}: ${bad}`, 'concurrency');
+    }
+    let windows: WindowSpec[] | undefined;
+    if (p.windows !== undefined) {
+      if (!Array.isArray(p.windows) || p.windows.length > MAX_WINDOWS) {
+        return refuse('INVALID_ARGUMENT', `${label}: windows must be an array of at most ${MAX_WINDOWS}, got ${describe(p.windows)}`, 'windows');
+      }
+      for (let i = 0; i < p.windows.length; i++) {
+        const bad = windowProblem(p.windows[i]);
+        if (bad) return refuse('INVALID_ARGUMENT', `${label}: windows[${i}].${bad}`, `windows[${i}]`);
+      }
+      windows = p.windows.map(normalizeWindow);
+    }
+    let access: 'all' | readonly string[] | undefined;
+    if (p.access !== undefined) {
+      if (p.access !== 'all') {
+        if (!Array.isArray(p.access) || p.access.length === 0) {
+          return refuse('INVALID_ARGUMENT', `${label}: access must be 'all' or a non-empty array of user ids, got ${describe(p.access)}`, 'access');
+        }
+        for (let i = 0; i < p.access.length; i++) {
+          const id: unknown = p.access[i];
+          if (typeof id !== 'string' || !this.users.has(id)) {
+            return refuse('UNKNOWN_USER', `${label}: access[${i}] names unknown user ${describe(id)}`, `access[${i}]`);
+          }
+        }
+        access = [...new Set(p.access)];
+      } else {
+        access = 'all';
+      }
+    }
+    return ok({
+      ...(p.intervalMs === undefined ? {} : { intervalMs: p.intervalMs }),
+      ...(p.concurrency === undefined ? {} : { concurrency: p.concurrency }),
+      ...(windows === undefined ? {} : { windows }),
+      ...(access === undefined ? {} : { access }),
+    });
+  }
+
+  private checkTaskRecipients(
+    label: string,
+    recipients: unknown,
+  ): Result<{ count: number; accepted: string[] | null; invalid: InvalidRecipient[]; duplicates: DuplicateRecipient[] }> {
+    if (typeof recipients === 'number') {
+      const bad = intProblem('recipients', recipients, 1, MAX_RECIPIENTS);
+      if (bad) return refuse('INVALID_ARGUMENT', `${label}: ${bad}`, 'recipients');
+      return ok({ count: recipients, accepted: null, invalid: [], duplicates: [] });
+    }
+    if (!Array.isArray(recipients)) {
+      return refuse('INVALID_ARGUMENT', `${label}: recipients must be a list of addresses or a count, got ${describe(recipients)}`, 'recipients');
+    }
+    if (recipients.length > MAX_RECIPIENTS) return refuse('INVALID_ARGUMENT', `${label}: more than ${MAX_RECIPIENTS} recipients`, 'recipients');
+    const checked = checkRecipients(recipients);
+    if (checked.accepted.length === 0) {
+      return refuse(
+        'NO_VALID_RECIPIENTS',
+        `${label} has no valid recipient (${recipients.length} given, ${checked.invalid.length} invalid, ${checked.duplicates.length} duplicate)`,
+        'recipients',
+      );
+    }
+    return ok({ count: checked.accepted.length, ...checked });
+  }
+}
+
+export function createEngine(options: EngineOptions = {}): Engine {
+  return new Engine(options);
+}

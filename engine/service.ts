@@ -1,0 +1,79 @@
+// A sending service (an SMTP account or an ESP endpoint) as the engine sees it: its pacing
+// (interval, windows, concurrency), who may use it, its state, and the starts it has made.
+import type { HeapItem } from './indexed-heap.ts';
+import { retentionMs, windowsFreeAt } from './rate-window.ts';
+import type { WindowSpec } from './rate-window.ts';
+import { StartHistory } from './start-history.ts';
+import type { Timer } from './timer-queue.ts';
+import type { PauseReason, ServiceSpecResolved } from './events.ts';
+import type { AccessGroup } from './access-group.ts';
+
+export type ServiceState = 'active' | 'paused' | 'disabled';
+
+export interface ServiceSpec {
+  readonly id: string;
+  /** Minimum gap between two send starts, ms (>= 0). */
+  readonly intervalMs: number;
+  readonly windows?: readonly WindowSpec[];
+  /** Sends in flight at once (default 1). */
+  readonly concurrency?: number;
+  /** 'all' (default) or the ids of the users who may use this service. */
+  readonly access?: 'all' | readonly string[];
+}
+
+export class Service implements HeapItem {
+  heapIndex = -1;
+  state: ServiceState = 'active';
+  pauseReason: PauseReason | null = null;
+  /** When a pause ends by itself; null while active, disabled, or paused until an operator resumes. */
+  resumeAt: number | null = null;
+  resumeTimer: Timer | null = null;
+  /** Consecutive service errors; reset by a successful send or an operator's resume. */
+  errorStreak = 0;
+  inFlight = 0;
+  lastStartAt: number | null = null;
+  /** Earliest time the next start is allowed by interval and windows (only meaningful when active). */
+  readyAt = 0;
+  sent = 0;
+  starts = 0;
+  /** Starts kept for the windows; only starts newer than `now - retainMs` can matter. */
+  history = new StartHistory();
+  retainMs = 0;
+  group!: AccessGroup;
+
+  constructor(
+    readonly id: string,
+    readonly seq: number,
+    public intervalMs: number,
+    public windows: readonly WindowSpec[],
+    public concurrency: number,
+    public access: 'all' | readonly string[],
+  ) {
+    this.retainMs = retentionMs(windows);
+  }
+
+  spec(): ServiceSpecResolved {
+    return { intervalMs: this.intervalMs, windows: this.windows, concurrency: this.concurrency, access: this.access };
+  }
+
+  /** Recomputes `readyAt` after a start, an outcome or a change of limits. */
+  recomputeReadyAt(now: number): void {
+    const nextSlot = this.lastStartAt === null ? now : Math.max(now, this.lastStartAt + this.intervalMs);
+    this.readyAt = this.windows.length === 0 ? nextSlot : windowsFreeAt(this.windows, this.history, nextSlot);
+  }
+
+  recordStart(now: number): void {
+    this.lastStartAt = now;
+    this.starts++;
+    this.inFlight++;
+    if (this.retainMs > 0) {
+      this.history.dropThrough(now - this.retainMs);
+      this.history.push(now);
+    }
+  }
+
+  /** May take another send now or later (not paused, disabled or full). */
+  get canStart(): boolean {
+    return this.state === 'active' && this.inFlight < this.concurrency;
+  }
+}

@@ -1,0 +1,300 @@
+// Snapshot to plain JSON and restore. A restored engine makes exactly the decisions the original
+// would have made: every key, counter, tie-break sequence and timer is carried over, and the
+// queues are rebuilt from the same membership (their internal layout may differ, but every queue
+// is ordered by a total order, so its head is the same).
+import { AccessGroup, Member } from './access-group.ts';
+import { Engine } from './engine.ts';
+import type { PauseReason } from './events.ts';
+import type { EngineOptions, ResolvedOptions } from './options.ts';
+import type { PolicyState } from './policy.ts';
+import type { WindowSpec } from './rate-window.ts';
+import { Service } from './service.ts';
+import type { ServiceState } from './service.ts';
+import { StartHistory } from './start-history.ts';
+import { RetryItem, Task } from './task.ts';
+import type { RecipientRef, TaskState } from './task.ts';
+import type { Timer } from './timer-queue.ts';
+import type { UserState } from './user.ts';
+import { User } from './user.ts';
+
+interface TimerSnapshot {
+  readonly at: number;
+  readonly seq: number;
+}
+
+export interface ServiceSnapshot {
+  readonly id: string;
+  readonly seq: number;
+  readonly intervalMs: number;
+  readonly windows: readonly WindowSpec[];
+  readonly concurrency: number;
+  readonly access: 'all' | readonly string[];
+  readonly state: ServiceState;
+  readonly pauseReason: PauseReason | null;
+  readonly resumeAt: number | null;
+  readonly resumeTimer: TimerSnapshot | null;
+  readonly errorStreak: number;
+  readonly inFlight: number;
+  readonly lastStartAt: number | null;
+  readonly readyAt: number;
+  readonly sent: number;
+  readonly starts: number;
+  readonly history: readonly number[];
+  readonly retainMs: number;
+}
+
+export interface UserSnapshot {
+  readonly id: string;
+  readonly seq: number;
+  readonly weight: number;
+  readonly state: UserState;
+  readonly granted: number;
+  readonly balance: number;
+  readonly reserved: number;
+  readonly consumed: number;
+  readonly openTasks: number;
+  readonly vtNum: number;
+  readonly taskFinishNum: number;
+  readonly taskFinishDen: number;
+  readonly rrTaskCounter: number;
+  readonly eligible: boolean;
+}
+
+export interface GroupSnapshot {
+  readonly key: string;
+  readonly seq: number;
+  readonly access: 'all' | readonly string[];
+  readonly rrCounter: number;
+  readonly services: readonly string[];
+  readonly members: readonly { readonly user: string; readonly rrKey: number }[];
+}
+
+export interface TaskSnapshot {
+  readonly id: string;
+  readonly seq: number;
+  readonly user: string;
+  readonly count: number;
+  readonly weight: number;
+  readonly createdAt: number;
+  readonly startAt: number;
+  readonly deadlineAt: number | null;
+  readonly state: TaskState;
+  readonly started: boolean;
+  readonly ready: boolean;
+  readonly cursor: number;
+  readonly returned: readonly RecipientRef[];
+  readonly retries: readonly { readonly recipient: number; readonly attempt: number; readonly dueAt: number }[];
+  readonly inFlight: readonly { readonly recipient: number; readonly service: string; readonly attempt: number }[];
+  readonly sent: number;
+  readonly failed: number;
+  readonly refunded: number;
+  readonly dispatched: number;
+  readonly firstDispatchAt: number | null;
+  readonly endedAt: number | null;
+  readonly vtNum: number;
+  readonly rrKey: number;
+  readonly startTimer: TimerSnapshot | null;
+  readonly deadlineTimer: TimerSnapshot | null;
+  readonly retryTimer: TimerSnapshot | null;
+}
+
+export interface EngineSnapshot {
+  readonly version: 1;
+  readonly now: number;
+  readonly entitySeq: number;
+  readonly timerSeq: number;
+  readonly queuedTotal: number;
+  readonly inFlightTotal: number;
+  readonly options: ResolvedOptions;
+  readonly policyState: PolicyState;
+  readonly services: readonly ServiceSnapshot[];
+  readonly users: readonly UserSnapshot[];
+  readonly groups: readonly GroupSnapshot[];
+  readonly tasks: readonly TaskSnapshot[];
+}
+
+const timerOf = (t: Timer | null): TimerSnapshot | null => (t === null ? null : { at: t.at, seq: t.seq });
+
+export function snapshotEngine(e: Engine): EngineSnapshot {
+  return {
+    version: 1,
+    now: e.now,
+    entitySeq: e.entitySeq,
+    timerSeq: e.timers.seqCounter,
+    queuedTotal: e.queuedTotal,
+    inFlightTotal: e.inFlightTotal,
+    options: e.options,
+    policyState: e.policy.state(),
+    services: [...e.services.values()].map((s) => ({
+      id: s.id,
+      seq: s.seq,
+      intervalMs: s.intervalMs,
+      windows: s.windows,
+      concurrency: s.concurrency,
+      access: s.access,
+      state: s.state,
+      pauseReason: s.pauseReason,
+      resumeAt: s.resumeAt,
+      resumeTimer: timerOf(s.resumeTimer),
+      errorStreak: s.errorStreak,
+      inFlight: s.inFlight,
+      lastStartAt: s.lastStartAt,
+      readyAt: s.readyAt,
+      sent: s.sent,
+      starts: s.starts,
+      history: s.history.toArray(),
+      retainMs: s.retainMs,
+    })),
+    users: [...e.users.values()].map((u) => ({
+      id: u.id,
+      seq: u.seq,
+      weight: u.weight,
+      state: u.state,
+      granted: u.granted,
+      balance: u.balance,
+      reserved: u.reserved,
+      consumed: u.consumed,
+      openTasks: u.openTasks,
+      vtNum: u.vtNum,
+      taskFinishNum: u.taskFinishNum,
+      taskFinishDen: u.taskFinishDen,
+      rrTaskCounter: u.rrTaskCounter,
+      eligible: u.eligible,
+    })),
+    groups: [...e.groups.values()].map((g) => ({
+      key: g.key,
+      seq: g.seq,
+      access: g.access === 'all' ? 'all' : [...g.access],
+      rrCounter: g.rrCounter,
+      services: g.services.map((s) => s.id),
+      members: [...g.members.values()].map((m) => ({ user: m.user.id, rrKey: m.rrKey })),
+    })),
+    tasks: [...e.tasks.values()].map((t) => ({
+      id: t.id,
+      seq: t.seq,
+      user: t.user.id,
+      count: t.count,
+      weight: t.weight,
+      createdAt: t.createdAt,
+      startAt: t.startAt,
+      deadlineAt: t.deadlineAt,
+      state: t.state,
+      started: t.started,
+      ready: t.user.ready.contains(t),
+      cursor: t.cursor,
+      returned: t.returned.map((r) => ({ ...r })),
+      retries: [...t.retries.values()]
+        .map((r) => ({ recipient: r.recipient, attempt: r.attempt, dueAt: r.dueAt }))
+        .sort((a, b) => a.dueAt - b.dueAt || a.recipient - b.recipient),
+      inFlight: [...t.inFlight].map(([recipient, f]) => ({ recipient, service: f.service.id, attempt: f.attempt })),
+      sent: t.sent,
+      failed: t.failed,
+      refunded: t.refunded,
+      dispatched: t.dispatched,
+      firstDispatchAt: t.firstDispatchAt,
+      endedAt: t.endedAt,
+      vtNum: t.vtNum,
+      rrKey: t.rrKey,
+      startTimer: timerOf(t.startTimer),
+      deadlineTimer: timerOf(t.deadlineTimer),
+      retryTimer: timerOf(t.retryTimer),
+    })),
+  };
+}
+
+/** Rebuilds an engine from `snapshotEngine` output. `options` may add an event sink. */
+export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions, 'onEvent'> = {}): Engine {
+  if (typeof snap !== 'object' || snap === null || snap.version !== 1) {
+    throw new TypeError('restoreEngine: not a fairsend engine snapshot (version 1)');
+  }
+  const e = new Engine({ ...snap.options, ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+  e.now = snap.now;
+  e.entitySeq = snap.entitySeq;
+  e.timers.seqCounter = snap.timerSeq;
+  e.queuedTotal = snap.queuedTotal;
+  e.inFlightTotal = snap.inFlightTotal;
+  e.policy.restore(snap.policyState);
+  const taskLess = (a: Task, b: Task): boolean => e.policy.taskLess(a, b);
+  for (const u of snap.users) {
+    const user = new User(u.id, u.seq, u.weight, u.granted, taskLess);
+    Object.assign(user, {
+      state: u.state,
+      balance: u.balance,
+      reserved: u.reserved,
+      consumed: u.consumed,
+      openTasks: u.openTasks,
+      vtNum: u.vtNum,
+      taskFinishNum: u.taskFinishNum,
+      taskFinishDen: u.taskFinishDen,
+      rrTaskCounter: u.rrTaskCounter,
+      eligible: u.eligible,
+    });
+    e.users.set(user.id, user);
+  }
+  for (const s of snap.services) {
+    const service = new Service(s.id, s.seq, s.intervalMs, s.windows, s.concurrency, s.access);
+    Object.assign(service, {
+      state: s.state,
+      pauseReason: s.pauseReason,
+      resumeAt: s.resumeAt,
+      errorStreak: s.errorStreak,
+      inFlight: s.inFlight,
+      lastStartAt: s.lastStartAt,
+      readyAt: s.readyAt,
+      sent: s.sent,
+      starts: s.starts,
+      history: StartHistory.from(s.history),
+      retainMs: s.retainMs,
+    });
+    if (s.resumeTimer) service.resumeTimer = e.timers.restore(s.resumeTimer.at, s.resumeTimer.seq, 'service_resume', s.id);
+    e.services.set(service.id, service);
+  }
+  const memberLess = (a: Member, b: Member): boolean => e.policy.memberLess(a, b);
+  for (const g of snap.groups) {
+    const group = new AccessGroup(g.key, g.seq, g.access === 'all' ? 'all' : new Set(g.access), memberLess);
+    group.rrCounter = g.rrCounter;
+    for (const id of g.services) {
+      const s = e.services.get(id) as Service;
+      group.services.push(s);
+      s.group = group;
+    }
+    for (const m of g.members) {
+      const user = e.users.get(m.user) as User;
+      const member = new Member(user, group);
+      member.rrKey = m.rrKey;
+      group.members.set(user.id, member);
+      user.members.push(member);
+    }
+    e.groups.set(group.key, group);
+  }
+  for (const t of snap.tasks) {
+    const user = e.users.get(t.user) as User;
+    const task = new Task(t.id, t.seq, user, t.count, t.weight, t.createdAt, t.startAt, t.deadlineAt);
+    Object.assign(task, {
+      state: t.state,
+      started: t.started,
+      cursor: t.cursor,
+      sent: t.sent,
+      failed: t.failed,
+      refunded: t.refunded,
+      dispatched: t.dispatched,
+      firstDispatchAt: t.firstDispatchAt,
+      endedAt: t.endedAt,
+      vtNum: t.vtNum,
+      rrKey: t.rrKey,
+    });
+    for (const r of t.returned) task.returned.push({ ...r });
+    for (const r of t.retries) task.retries.push(new RetryItem(r.recipient, r.attempt, r.dueAt));
+    for (const f of t.inFlight) task.inFlight.set(f.recipient, { service: e.services.get(f.service) as Service, attempt: f.attempt });
+    if (t.startTimer) task.startTimer = e.timers.restore(t.startTimer.at, t.startTimer.seq, 'task_start', t.id);
+    if (t.deadlineTimer) task.deadlineTimer = e.timers.restore(t.deadlineTimer.at, t.deadlineTimer.seq, 'task_deadline', t.id);
+    if (t.retryTimer) task.retryTimer = e.timers.restore(t.retryTimer.at, t.retryTimer.seq, 'retry_due', t.id);
+    e.tasks.set(task.id, task);
+  }
+  // Rebuild the queues from the recorded membership, innermost first (a fifo user's key reads its
+  // ready tasks).
+  for (const t of snap.tasks) if (t.ready) (e.users.get(t.user) as User).ready.push(e.tasks.get(t.id) as Task);
+  for (const u of e.users.values()) if (u.eligible) for (const m of u.members) m.group.eligible.push(m);
+  for (const s of e.services.values()) e.refreshService(s);
+  return e;
+}

@@ -1,0 +1,66 @@
+// The send starts of one service, oldest first, as a growable ring of numbers. Windows read it to
+// find the k-th most recent start and how many starts fall after a given time; the service drops
+// starts that no window can see any more, so its size is bounded by what the windows need.
+export class StartHistory {
+  private ring: Float64Array;
+  private head = 0; // index of the oldest start in `ring`
+  private count = 0;
+
+  constructor(capacity = 16) {
+    this.ring = new Float64Array(capacity);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** The i-th start, 0 = oldest. */
+  at(i: number): number {
+    return this.ring[(this.head + i) % this.ring.length] as number;
+  }
+
+  push(t: number): void {
+    if (this.count === this.ring.length) this.grow();
+    this.ring[(this.head + this.count) % this.ring.length] = t;
+    this.count++;
+  }
+
+  /** Drops every start at or before `t`. */
+  dropThrough(t: number): void {
+    while (this.count > 0 && this.at(0) <= t) {
+      this.head = (this.head + 1) % this.ring.length;
+      this.count--;
+    }
+  }
+
+  /** Number of starts strictly after `t` (binary search). */
+  countAfter(t: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.at(mid) <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.count - lo;
+  }
+
+  toArray(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.count; i++) out.push(this.at(i));
+    return out;
+  }
+
+  static from(starts: readonly number[]): StartHistory {
+    const h = new StartHistory(Math.max(16, starts.length));
+    for (const t of starts) h.push(t);
+    return h;
+  }
+
+  private grow(): void {
+    const next = new Float64Array(this.ring.length * 2);
+    for (let i = 0; i < this.count; i++) next[i] = this.at(i);
+    this.ring = next;
+    this.head = 0;
+  }
+}

@@ -1,0 +1,176 @@
+// `fairsend run | task | service | quota | status`: the runner's command line. Exit codes: 0 ok,
+// 2 bad input or a refused command (with a message that names what and where).
+import { readFileSync, existsSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { pino } from 'pino';
+import { ConfigError, loadRunnerConfig } from './config.ts';
+import type { Command as RunnerCommand } from './commands.ts';
+import { parseListenAddress, startStatusServer } from './http.ts';
+import { statusReport, submitCommand, awaitCommand } from './operator.ts';
+import type { StatusReport, Submitted } from './operator.ts';
+import { createRunner, RunnerStartError } from './runner.ts';
+import { openDatabase } from './store.ts';
+import { importTask } from './task-import.ts';
+
+const DEFAULT_DB = 'fairsend.db';
+
+class InputError extends Error {}
+
+function dbOption(): Option {
+  return new Option('--db <file>', 'SQLite database').default(process.env['FAIRSEND_DB'] ?? DEFAULT_DB);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`fairsend: ${message}\n`);
+  process.exit(2);
+}
+
+/** Runs an action; expected refusals exit 2 with their message, bugs propagate (and crash). */
+function guarded<A extends unknown[]>(action: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await action(...args);
+    } catch (err) {
+      if (err instanceof ConfigError || err instanceof InputError || err instanceof RunnerStartError) fail(err.message);
+      throw err;
+    }
+  };
+}
+
+function readText(file: string, option: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`${option} ${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function openExisting(file: string) {
+  if (!existsSync(file)) throw new InputError(`--db ${file}: no such database (start the runner with \`fairsend run --config FILE --db ${file}\`)`);
+  return openDatabase(file);
+}
+
+function printSubmitted(what: string, submitted: Submitted): void {
+  if (submitted.state === 'queued') {
+    process.stdout.write(`${what}: queued as command ${submitted.commandId} (${submitted.reason})\n`);
+    return;
+  }
+  const { result } = submitted;
+  if (!result.ok) fail(`${what} refused: ${result.code}: ${result.message}`);
+  process.stdout.write(`${what}: done ${JSON.stringify(result.value)}\n`);
+}
+
+async function runCommand(what: string, dbFile: string, command: RunnerCommand): Promise<void> {
+  const db = openExisting(dbFile);
+  try {
+    printSubmitted(what, await submitCommand(db, command));
+  } finally {
+    db.close();
+  }
+}
+
+async function run(options: { config: string; db: string; http?: string }): Promise<void> {
+  const config = loadRunnerConfig(options.config);
+  const listen = options.http === undefined ? null : parseListenAddress(options.http);
+  if (listen !== null && 'error' in listen) throw new InputError(listen.error);
+  const logger = pino({ name: 'fairsend' });
+  const runner = createRunner(config, { dbFile: options.db, logger });
+  const server = listen === null ? null : await startStatusServer(runner, listen.host, listen.port);
+  if (server !== null) logger.info({ http: options.http }, 'serving /status and /metrics');
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing sends in flight');
+    server?.close();
+    void runner.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  runner.start();
+}
+
+function positiveInt(text: string, what: string): number {
+  if (!/^\d+$/.test(text) || Number(text) <= 0 || !Number.isSafeInteger(Number(text))) throw new InputError(`${what} must be a positive integer, got "${text}"`);
+  return Number(text);
+}
+
+interface TaskAddOptions { db: string; user: string; csv: string; subject: string; text?: string; html?: string; id?: string; from?: string }
+
+async function taskAdd(options: TaskAddOptions): Promise<void> {
+  if (options.text === undefined && options.html === undefined) throw new InputError('task add needs --text FILE or --html FILE');
+  const csvText = readText(options.csv, '--csv');
+  const template = {
+    subject: options.subject,
+    text: options.text === undefined ? undefined : readText(options.text, '--text'),
+    html: options.html === undefined ? undefined : readText(options.html, '--html'),
+  };
+  const id = options.id ?? `t${Date.now().toString(36)}`;
+  const db = openDatabase(options.db);
+  try {
+    const imported = importTask(db, Date.now(), { id, user: options.user, csvText, template, from: options.from });
+    for (const row of imported.rejected) process.stderr.write(`${options.csv}:${row.line}: rejected (${row.reason}): ${row.message}\n`);
+    if (!imported.ok) fail(`task add: ${imported.code}: ${imported.message}`);
+    process.stdout.write(`task ${id}: ${imported.accepted} recipients accepted, ${imported.rejected.length} rejected\n`);
+    printSubmitted(`task ${id}`, await awaitCommand(db, imported.commandId, 3_000));
+  } finally {
+    db.close();
+  }
+}
+
+function printStatus(report: StatusReport): void {
+  const engine = report.engine as { is_running: boolean; active_queues: number; active_services: number; total_pending_subtasks: number; in_flight: number } | null;
+  const lines = [
+    `runner: ${report.runner.pid === null ? 'not running' : `running (pid ${report.runner.pid})`}`,
+    engine === null ? 'engine: not started yet' : `is_running=${engine.is_running} active_queues=${engine.active_queues} active_services=${engine.active_services} total_pending_subtasks=${engine.total_pending_subtasks} in_flight=${engine.in_flight}`,
+    `pending commands: ${report.pendingCommands}`,
+    'tasks:',
+    ...report.tasks.map((t) => `  ${t.id}  user=${t.user}  ${t.state}  sent ${t.sent}/${t.total}  failed ${t.failed}`),
+    'quota (from the ledger):',
+    ...report.ledger.map((u) => `  ${u.user}  balance=${u.balance} reserved=${u.reserved} consumed=${u.consumed} granted=${u.granted}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function registerTaskCommands(program: Command): void {
+  const task = program.command('task').description('add and control campaigns');
+  task.command('add').description('create a task from a contacts CSV')
+    .requiredOption('--user <user>', 'owner').requiredOption('--csv <file>', 'contacts CSV (header with an email column)')
+    .requiredOption('--subject <text>', 'subject, may use {{field}}')
+    .option('--text <file>', 'plain-text body').option('--html <file>', 'HTML body')
+    .option('--id <id>', 'task id (default: generated)').option('--from <address>', 'sender for this task')
+    .addOption(dbOption())
+    .action(guarded((options: TaskAddOptions) => taskAdd(options)));
+  for (const verb of ['pause', 'resume', 'cancel'] as const) {
+    task.command(`${verb} <id>`).description(`${verb} a task`).addOption(dbOption())
+      .action(guarded((id: string, options: { db: string }) => runCommand(`task ${verb} ${id}`, options.db, { kind: `${verb}_task`, task: id })));
+  }
+}
+
+export function registerRunnerCommands(program: Command): void {
+  program.command('run').description('send for real: the engine on the wall clock')
+    .requiredOption('--config <file>', 'runner config (YAML or JSON)').addOption(dbOption())
+    .option('--http <host:port>', 'serve /status and /metrics, e.g. 127.0.0.1:9090')
+    .action(guarded((options: { config: string; db: string; http?: string }) => run(options)));
+  registerTaskCommands(program);
+  const service = program.command('service').description('pause or resume a sending service');
+  for (const verb of ['pause', 'resume'] as const) {
+    service.command(`${verb} <id>`).description(`${verb} a service`).addOption(dbOption())
+      .action(guarded((id: string, options: { db: string }) => runCommand(`service ${verb} ${id}`, options.db, { kind: `${verb}_service`, service: id })));
+  }
+  program.command('quota').description('user quota').command('grant <user> <amount>').description('add sending credits')
+    .addOption(dbOption())
+    .action(guarded((user: string, amount: string, options: { db: string }) =>
+      runCommand(`quota grant ${user}`, options.db, { kind: 'grant_quota', user, amount: positiveInt(amount, 'amount') })));
+  program.command('status').description('runner, engine, tasks and quota').option('--json', 'print JSON').addOption(dbOption())
+    .action(guarded((options: { db: string; json?: boolean }) => {
+      const db = openExisting(options.db);
+      try {
+        const report = statusReport(db, Date.now());
+        if (options.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        else printStatus(report);
+      } finally {
+        db.close();
+      }
+    }));
+}

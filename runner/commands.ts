@@ -1,0 +1,46 @@
+// Operator commands travel through the database: the CLI appends a row, the runner applies pending
+// rows in id order at its next wake-up (at most `commandPollMs` later) and writes the result back.
+// The same path works when no runner is up: the CLI then applies them itself (see runner-core.ts).
+import type { Database as Db } from 'better-sqlite3';
+
+export type Command =
+  | { kind: 'create_task'; task: string }
+  | { kind: 'pause_task' | 'resume_task' | 'cancel_task'; task: string }
+  | { kind: 'pause_service' | 'resume_service'; service: string }
+  | { kind: 'grant_quota'; user: string; amount: number };
+
+export interface CommandRow {
+  id: number;
+  command: Command;
+}
+
+export type CommandResult = { ok: true; value: unknown } | { ok: false; code: string; message: string };
+
+/** Only this many commands are applied per wake-up, so a flood cannot stall dispatching. */
+export const COMMANDS_PER_WAKE_MAX = 100;
+
+export function enqueueCommand(db: Db, now: number, command: Command): number {
+  const { kind, ...args } = command;
+  const info = db.prepare('INSERT INTO commands (created_at, kind, args) VALUES (?, ?, ?)').run(now, kind, JSON.stringify(args));
+  return Number(info.lastInsertRowid);
+}
+
+export function pendingCommands(db: Db, limit = COMMANDS_PER_WAKE_MAX): CommandRow[] {
+  const rows = db.prepare("SELECT id, kind, args FROM commands WHERE status = 'pending' ORDER BY id LIMIT ?").all(limit) as { id: number; kind: string; args: string }[];
+  return rows.map((row) => ({ id: row.id, command: { kind: row.kind, ...JSON.parse(row.args) } as Command }));
+}
+
+export function hasPendingCommands(db: Db): boolean {
+  return db.prepare("SELECT 1 FROM commands WHERE status = 'pending' LIMIT 1").get() !== undefined;
+}
+
+export function finishCommand(db: Db, id: number, now: number, result: CommandResult): void {
+  db.prepare('UPDATE commands SET status = ?, result = ?, applied_at = ? WHERE id = ?')
+    .run(result.ok ? 'done' : 'refused', JSON.stringify(result), now, id);
+}
+
+export function commandResult(db: Db, id: number): CommandResult | null {
+  const row = db.prepare('SELECT status, result FROM commands WHERE id = ?').get(id) as { status: string; result: string | null } | undefined;
+  if (row === undefined || row.status === 'pending' || row.result === null) return null;
+  return JSON.parse(row.result) as CommandResult;
+}

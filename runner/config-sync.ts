@@ -1,0 +1,47 @@
+// Brings the engine in line with the config file at start-up: new users and services are added,
+// changed ones updated, services that left the file disabled (their history stays in the log).
+import type { RunnerConfig, ServiceConfig } from './config.ts';
+import type { RunnerCore } from './runner-core.ts';
+
+export interface SyncProblem {
+  path: string;
+  message: string;
+}
+
+function specOf(service: ServiceConfig): { intervalMs: number; windows: ServiceConfig['windows']; concurrency: number; access: 'all' | string[] } {
+  return { intervalMs: service.intervalMs, windows: service.windows, concurrency: service.concurrency, access: service.access };
+}
+
+function sameSpec(stored: string, service: ServiceConfig): boolean {
+  const a = JSON.parse(stored) as Record<string, unknown>;
+  const b = specOf(service) as unknown as Record<string, unknown>;
+  return ['intervalMs', 'windows', 'concurrency', 'access'].every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
+}
+
+/** Returns the engine's refusals (a config the engine will not take), each with its config path. */
+export function syncConfig(core: RunnerCore, config: RunnerConfig): SyncProblem[] {
+  const { db, engine } = core;
+  const problems: SyncProblem[] = [];
+  const note = (path: string, result: { ok: boolean; error?: { message: string } }): void => {
+    if (!result.ok) problems.push({ path, message: result.error?.message ?? 'refused' });
+  };
+  core.commit((t) => {
+    const users = new Map((db.prepare('SELECT id, weight FROM users').all() as { id: string; weight: number }[]).map((u) => [u.id, u.weight]));
+    config.users.forEach((user, i) => {
+      const weight = users.get(user.id);
+      if (weight === undefined) note(`users[${i}]`, engine.addUser(t, { id: user.id, quota: user.quota, weight: user.weight }));
+      else if (weight !== user.weight) note(`users[${i}].weight`, engine.updateUser(t, user.id, { weight: user.weight }));
+    });
+    const services = new Map((db.prepare('SELECT id, spec, state FROM services').all() as { id: string; spec: string; state: string }[]).map((s) => [s.id, s]));
+    config.services.forEach((service, i) => {
+      const stored = services.get(service.id);
+      if (stored === undefined) note(`services[${i}]`, engine.addService(t, { id: service.id, ...specOf(service) }));
+      else if (!sameSpec(stored.spec, service)) note(`services[${i}]`, engine.updateService(t, service.id, specOf(service)));
+    });
+    const inConfig = new Set(config.services.map((s) => s.id));
+    for (const [id, stored] of services) {
+      if (!inConfig.has(id) && stored.state !== 'disabled') note(`services (${id} removed)`, engine.disableService(t, id));
+    }
+  });
+  return problems;
+}

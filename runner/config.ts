@@ -1,0 +1,151 @@
+// The runner's configuration file (YAML or JSON), validated once, here, with messages that name the
+// field. Credentials are never written in the file: it names the environment variables to read.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const id = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 . _ -');
+const positiveInt = z.number().int().positive();
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
+const windowSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('rolling'), limit: positiveInt, periodMs: positiveInt }),
+  z.strictObject({
+    kind: z.literal('fixed'), limit: positiveInt, periodMs: positiveInt, timeZone: z.string().optional(),
+  }),
+]);
+
+const smtpTransport = z.strictObject({
+  kind: z.literal('smtp'),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  secure: z.boolean().default(false),
+  /** Plain-text SMTP without STARTTLS: only for a local test server. */
+  ignoreTLS: z.boolean().default(false),
+  requireTLS: z.boolean().default(false),
+  pool: z.boolean().default(false),
+  auth: z.strictObject({ userEnv: envName, passEnv: envName }).optional(),
+  connectionTimeoutMs: positiveInt.default(10_000),
+  greetingTimeoutMs: positiveInt.default(10_000),
+  socketTimeoutMs: positiveInt.default(60_000),
+});
+// Dry runs: nodemailer builds the full message and hands it back instead of sending it.
+const jsonTransport = z.strictObject({ kind: z.literal('json') });
+const streamTransport = z.strictObject({ kind: z.literal('stream') });
+
+const serviceSchema = z.strictObject({
+  id,
+  intervalMs: positiveInt,
+  concurrency: positiveInt.default(1),
+  windows: z.array(windowSchema).default([]),
+  access: z.union([z.literal('all'), z.array(id)]).default('all'),
+  from: z.string().min(3).optional(),
+  transport: z.discriminatedUnion('kind', [smtpTransport, jsonTransport, streamTransport]),
+});
+
+const userSchema = z.strictObject({
+  id,
+  quota: z.number().int().min(0).default(0),
+  weight: positiveInt.default(1),
+});
+
+export const runnerConfigSchema = z.strictObject({
+  /** Default sender; a service's `from` or a task's `from` overrides it. */
+  from: z.string().min(3),
+  /** Right-hand side of the stable Message-ID; defaults to the domain of `from`. */
+  messageIdDomain: z.string().regex(/^[A-Za-z0-9.-]+$/).optional(),
+  policy: z.enum(['fair', 'round-robin', 'fifo']).default('fair'),
+  retry: z.strictObject({
+    maxAttempts: positiveInt, backoffMs: positiveInt, backoffFactor: z.number().min(1),
+    backoffMaxMs: positiveInt,
+  }).optional(),
+  servicePause: z.strictObject({
+    baseMs: positiveInt, factor: z.number().min(1), maxMs: positiveInt, disableAfter: positiveInt,
+  }).optional(),
+  quotaWaitMs: positiveInt.optional(),
+  chargeFailures: z.boolean().default(false),
+  /**
+   * What a restart does with sub-tasks that were in flight when the process died:
+   * 'resend' (default, at-least-once: at most one duplicate per in-flight slot) or 'assume_sent'
+   * (at-most-once: count them as sent without sending again).
+   */
+  inFlightOnRestart: z.enum(['resend', 'assume_sent']).default('resend'),
+  /** How often the runner looks for commands written by the CLI (bounds their latency). */
+  commandPollMs: positiveInt.max(1000).default(250),
+  services: z.array(serviceSchema).min(1),
+  users: z.array(userSchema).default([]),
+});
+
+export type RunnerConfig = z.infer<typeof runnerConfigSchema>;
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type TransportConfig = ServiceConfig['transport'];
+export type UserConfig = z.infer<typeof userSchema>;
+
+/** A refusal at the edge: the message names the path of every bad field. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text === '' ? String(key) : `${text}.${String(key)}`), '');
+}
+
+function checkCrossReferences(config: RunnerConfig): string[] {
+  const problems: string[] = [];
+  const seenServices = new Set<string>();
+  config.services.forEach((service, i) => {
+    if (seenServices.has(service.id)) problems.push(`services[${i}].id "${service.id}" is used twice`);
+    seenServices.add(service.id);
+  });
+  const users = new Set<string>();
+  config.users.forEach((user, i) => {
+    if (users.has(user.id)) problems.push(`users[${i}].id "${user.id}" is used twice`);
+    users.add(user.id);
+  });
+  config.services.forEach((service, i) => {
+    if (service.access === 'all') return;
+    service.access.forEach((user, j) => {
+      if (!users.has(user)) problems.push(`services[${i}].access[${j}] names unknown user "${user}"`);
+    });
+  });
+  return problems;
+}
+
+/** Validates an already parsed document. Throws ConfigError listing every problem. */
+export function parseRunnerConfig(raw: unknown, source = 'config'): RunnerConfig {
+  const parsed = runnerConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const at = formatPath(issue.path);
+      return `${source}: ${at === '' ? '(top level)' : at}: ${issue.message}`;
+    });
+    throw new ConfigError(lines.join('\n'));
+  }
+  const problems = checkCrossReferences(parsed.data);
+  if (problems.length > 0) throw new ConfigError(problems.map((p) => `${source}: ${p}`).join('\n'));
+  return parsed.data;
+}
+
+/** Reads and validates a YAML or JSON config file. Throws ConfigError for anything wrong. */
+export function loadRunnerConfig(file: string): RunnerConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid YAML/JSON: ${(err as Error).message}`);
+  }
+  return parseRunnerConfig(raw, file);
+}
+
+/** The sender domain used for Message-IDs. */
+export function messageIdDomainOf(config: RunnerConfig): string {
+  if (config.messageIdDomain !== undefined) return config.messageIdDomain;
+  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(config.from);
+  return match?.[1] ?? 'fairsend.invalid';
+}

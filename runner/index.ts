@@ -1,0 +1,20 @@
+// The runner's public surface: embed `createRunner` in a Node service, or use the CLI (cli.ts).
+export { createRunner, RunnerStartError } from './runner.ts';
+export { loadRunnerConfig, parseRunnerConfig, ConfigError } from './config.ts';
+export { smtpOutcome, enhancedStatus } from './smtp-outcome.ts';
+export { parseContacts, isValidAddress } from './contacts.ts';
+export { buildMessage, stableMessageId } from './message.ts';
+export { createMemoryTransport, createNodemailerTransport } from './transport.ts';
+export { importTask } from './task-import.ts';
+export { statusReport, submitCommand } from './operator.ts';
+export { ledgerBalances } from './projection.ts';
+export { startStatusServer } from './http.ts';
+export { registerRunnerCommands } from './cli.ts';
+export type { Runner, RunnerOptions, RunnerStatus } from './runner.ts';
+export type { RunnerConfig, ServiceConfig, TransportConfig } from './config.ts';
+export type { SmtpOutcome, SmtpOutcomeResult, TransportFailure } from './smtp-outcome.ts';
+export type { Contact, RejectedRow, ContactsResult } from './contacts.ts';
+export type { MessageTemplate, OutgoingMessage } from './message.ts';
+export type { MailTransport, MemoryTransport, SendReport } from './transport.ts';
+export type { Command } from './commands.ts';
+export type { LedgerBalance } from './projection.ts';

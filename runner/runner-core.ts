@@ -1,0 +1,146 @@
+// The synchronous heart of the runner: the engine plus its database, without timers or sockets.
+// Every engine call goes through `commit`, which stores the call's events, their projection and
+// the new engine snapshot in one SQLite transaction. The CLI uses the same core to apply commands
+// when no runner is up, so there is exactly one way to change state.
+import type { Database as Db } from 'better-sqlite3';
+import { createEngine, restoreEngine } from '../engine/index.ts';
+import type { Engine, EngineEvent, EngineOptions } from '../engine/index.ts';
+import { finishCommand, pendingCommands } from './commands.ts';
+import type { Command, CommandResult } from './commands.ts';
+import type { RunnerConfig } from './config.ts';
+import { applyEvents } from './projection.ts';
+import { lastEventTime, loadSnapshot, saveSnapshot } from './store.ts';
+import type { StoredEvent } from './store.ts';
+
+/** Engine options that must be identical on every restore; kept in `meta` so the CLI can restore. */
+export interface StoredEngineOptions {
+  policy: 'fair' | 'round-robin' | 'fifo';
+  retry?: EngineOptions['retry'];
+  servicePause?: EngineOptions['servicePause'];
+  quotaWaitMs?: number;
+  chargeFailures: boolean;
+}
+
+export interface RunnerCore {
+  readonly db: Db;
+  readonly engine: Engine;
+  readonly chargeFailures: boolean;
+  /** Wall-clock time that never goes backwards (the engine refuses time that does). */
+  now(): number;
+  /** Runs engine calls and persists their events, projection and snapshot atomically. */
+  commit<T>(fn: (now: number) => T): T;
+  /** Applies up to COMMANDS_PER_WAKE_MAX pending operator commands; returns how many. */
+  applyPendingCommands(): number;
+}
+
+export function engineOptionsOf(config: RunnerConfig): StoredEngineOptions {
+  return {
+    policy: config.policy,
+    ...(config.retry === undefined ? {} : { retry: config.retry }),
+    ...(config.servicePause === undefined ? {} : { servicePause: config.servicePause }),
+    ...(config.quotaWaitMs === undefined ? {} : { quotaWaitMs: config.quotaWaitMs }),
+    chargeFailures: config.chargeFailures,
+  };
+}
+
+export function readStoredOptions(db: Db): StoredEngineOptions | null {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'engine_options'").get() as { value: string } | undefined;
+  return row === undefined ? null : (JSON.parse(row.value) as StoredEngineOptions);
+}
+
+function writeStoredOptions(db: Db, options: StoredEngineOptions): void {
+  db.prepare("INSERT INTO meta (key, value) VALUES ('engine_options', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    .run(JSON.stringify(options));
+}
+
+/**
+ * Opens the core on a database: restores the engine from the stored snapshot, or creates a fresh
+ * one (only when `options` are given: the runner; the CLI never creates an engine).
+ */
+export function openRunnerCore(db: Db, options: StoredEngineOptions | null, clock: () => number = Date.now): RunnerCore | null {
+  const stored = readStoredOptions(db);
+  const effective = options ?? stored;
+  if (effective === null) return null;
+  let last = Math.max(lastEventTime(db), loadSnapshot(db)?.t ?? 0);
+  const now = (): number => {
+    last = Math.max(last, clock());
+    return last;
+  };
+  const buffer: EngineEvent[] = [];
+  const engineOptions: EngineOptions = { ...effective, onEvent: (e: EngineEvent) => { buffer.push(e); } };
+  const snapshot = loadSnapshot(db);
+  let engine: Engine;
+  if (snapshot === null) {
+    if (options === null) return null;
+    engine = createEngine({ ...engineOptions, startAt: now() });
+  } else {
+    engine = restoreEngine(snapshot.body as Parameters<typeof restoreEngine>[0], engineOptions);
+  }
+  if (options !== null) writeStoredOptions(db, options);
+  const projection = { chargeFailures: effective.chargeFailures };
+
+  const commit = <T>(fn: (t: number) => T): T => {
+    const t = now();
+    const run = db.transaction(() => {
+      buffer.length = 0;
+      const value = fn(t);
+      if (buffer.length > 0) {
+        applyEvents(db, buffer as unknown as StoredEvent[], projection);
+        saveSnapshot(db, t, engine.snapshot());
+      }
+      return value;
+    });
+    try {
+      return run();
+    } finally {
+      buffer.length = 0;
+    }
+  };
+
+  const core: RunnerCore = {
+    db, engine, chargeFailures: effective.chargeFailures, now, commit,
+    applyPendingCommands: () => {
+      const rows = pendingCommands(db);
+      for (const row of rows) {
+        commit((t) => finishCommand(db, row.id, t, applyCommand(core, t, row.command)));
+      }
+      return rows.length;
+    },
+  };
+  return core;
+}
+
+function refusal(error: { code: string; message: string }): CommandResult {
+  return { ok: false, code: error.code, message: error.message };
+}
+
+function createTaskFromDb(core: RunnerCore, t: number, task: string): CommandResult {
+  const { db, engine } = core;
+  const row = db.prepare('SELECT user, state, total FROM tasks WHERE id = ?').get(task) as { user: string; state: string; total: number } | undefined;
+  if (row === undefined) return { ok: false, code: 'UNKNOWN_TASK', message: `task ${task} is not in the database` };
+  if (row.state !== 'pending') return { ok: false, code: 'INVALID_STATE', message: `task ${task} is ${row.state}, not pending` };
+  const created = engine.createTask(t, { id: task, user: row.user, recipients: row.total });
+  if (!created.ok) {
+    // Nothing was reserved and nothing is kept (the id can be used again); the refusal stays on
+    // record in the commands table.
+    db.prepare('DELETE FROM recipients WHERE task = ?').run(task);
+    db.prepare('DELETE FROM tasks WHERE id = ?').run(task);
+    return refusal(created.error);
+  }
+  return { ok: true, value: { task, reserved: created.value.reserved, estimatedCompletionAt: created.value.estimatedCompletionAt } };
+}
+
+function applyCommand(core: RunnerCore, t: number, command: Command): CommandResult {
+  const { engine } = core;
+  const wrap = (result: { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }): CommandResult =>
+    (result.ok ? { ok: true, value: result.value ?? null } : refusal(result.error));
+  switch (command.kind) {
+    case 'create_task': return createTaskFromDb(core, t, command.task);
+    case 'pause_task': return wrap(engine.pauseTask(t, command.task));
+    case 'resume_task': return wrap(engine.resumeTask(t, command.task));
+    case 'cancel_task': return wrap(engine.cancelTask(t, command.task));
+    case 'pause_service': return wrap(engine.pauseService(t, command.service));
+    case 'resume_service': return wrap(engine.resumeService(t, command.service));
+    case 'grant_quota': return wrap(engine.grantQuota(t, command.user, command.amount));
+  }
+}

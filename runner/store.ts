@@ -1,0 +1,77 @@
+// The runner's SQLite database (better-sqlite3, WAL): schema migrations, the engine snapshot, and a
+// relational projection of the engine's events (users, services, tasks, recipients, quota ledger,
+// event log). The runner writes an engine call's events, their projection and the new snapshot in
+// ONE transaction, so the database is always a state the engine really was in.
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+
+/** An engine event as the store sees it: only the fields the projection reads are typed. */
+export interface StoredEvent {
+  t: number;
+  type: string;
+  [field: string]: unknown;
+}
+
+// Each entry moves the schema from version i to i+1; never edit one that has shipped, add another.
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE engine_snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), t INTEGER NOT NULL, body TEXT NOT NULL);
+   CREATE TABLE users (id TEXT PRIMARY KEY, weight INTEGER NOT NULL, state TEXT NOT NULL,
+     granted INTEGER NOT NULL, balance INTEGER NOT NULL, reserved INTEGER NOT NULL, consumed INTEGER NOT NULL);
+   CREATE TABLE services (id TEXT PRIMARY KEY, spec TEXT NOT NULL, state TEXT NOT NULL, resume_at INTEGER);
+   CREATE TABLE tasks (id TEXT PRIMARY KEY, user TEXT NOT NULL, state TEXT NOT NULL, subject TEXT NOT NULL,
+     text TEXT, html TEXT, sender TEXT, total INTEGER NOT NULL, sent INTEGER NOT NULL DEFAULT 0,
+     failed INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, note TEXT);
+   CREATE TABLE recipients (task TEXT NOT NULL, idx INTEGER NOT NULL, address TEXT NOT NULL,
+     fields TEXT NOT NULL, state TEXT NOT NULL, attempt INTEGER NOT NULL DEFAULT 0, service TEXT,
+     dispatched_at INTEGER, result TEXT, detail TEXT, sends INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (task, idx)) WITHOUT ROWID;
+   CREATE INDEX recipients_state ON recipients (state);
+   CREATE TABLE ledger (seq INTEGER PRIMARY KEY, t INTEGER NOT NULL, user TEXT NOT NULL, task TEXT,
+     kind TEXT NOT NULL, amount INTEGER NOT NULL);
+   CREATE TABLE events (seq INTEGER PRIMARY KEY, t INTEGER NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL);
+   CREATE TABLE commands (id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, kind TEXT NOT NULL,
+     args TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending', result TEXT, applied_at INTEGER);
+   CREATE INDEX commands_status ON commands (status, id);
+   CREATE TABLE runner_lock (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, heartbeat_at INTEGER NOT NULL);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function openDatabase(file: string): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL: a commit survives power loss too; the runner commits per engine call, not per byte.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new Error(`database schema version ${version} is newer than this fairsend (${MIGRATIONS.length})`);
+  }
+  for (let v = version; v < MIGRATIONS.length; v += 1) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] ?? '');
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+export function loadSnapshot(db: Db): { t: number; body: unknown } | null {
+  const row = db.prepare('SELECT t, body FROM engine_snapshot WHERE id = 1').get() as { t: number; body: string } | undefined;
+  return row === undefined ? null : { t: row.t, body: JSON.parse(row.body) as unknown };
+}
+
+export function saveSnapshot(db: Db, t: number, body: unknown): void {
+  db.prepare('INSERT INTO engine_snapshot (id, t, body) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET t = excluded.t, body = excluded.body')
+    .run(t, JSON.stringify(body));
+}
+
+export function lastEventTime(db: Db): number {
+  const row = db.prepare('SELECT max(t) AS t FROM events').get() as { t: number | null };
+  return row.t ?? 0;
+}

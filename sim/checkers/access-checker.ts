@@ -1,0 +1,32 @@
+/**
+ * Invariant 5: a user's sub-task is only ever sent through a service that user may use, under the
+ * access list in force at the time of the dispatch. O(1) per dispatch.
+ */
+import { BaseChecker } from './checker.ts';
+import type { CheckedEvent, DispatchEvent, ServiceSpecChange } from './checked-event.ts';
+
+export class AccessChecker extends BaseChecker {
+  /** null means every user may use the service. */
+  private readonly access = new Map<string, ReadonlySet<string> | null>();
+
+  constructor() {
+    super('access');
+  }
+
+  push(e: CheckedEvent): void {
+    if (e.type === 'service_added' || e.type === 'service_updated') {
+      const { service, spec } = e as ServiceSpecChange;
+      this.access.set(service, spec.access === 'all' ? null : new Set(spec.access));
+    } else if (e.type === 'dispatch') {
+      this.onDispatch(e as DispatchEvent);
+    }
+  }
+
+  private onDispatch(e: DispatchEvent): void {
+    const allowed = this.access.get(e.service);
+    if (allowed === undefined) this.log.add(`dispatch on unknown service '${e.service}'`, [e]);
+    else if (allowed !== null && !allowed.has(e.user)) {
+      this.log.add(`user '${e.user}' sent through service '${e.service}', whose access list is [${[...allowed].join(', ')}]`, [e]);
+    }
+  }
+}

@@ -1,0 +1,250 @@
+// The planning sub-commands of `fairsend`: sim, sweep, validate, schema. This is the imperative
+// shell: it reads files, runs the pure pieces, prints, and writes outputs under temporary names that
+// are renamed only once everything succeeded. Exit codes: 0 ok, 1 an expectation failed, 2 bad input.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import { Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { renderReport, renderSweepReport, formatDuration, formatRatio } from './report/index.ts';
+import type { PolicyMetrics, SweepPoint } from './report/index.ts';
+import { DEFAULT_SCENARIO, POLICIES, openScenarioDocument, openScenarioFile, readScenarioDocument, scenarioJsonSchema } from './scenario/index.ts';
+import type { Checked, OpenedScenario, PolicyName, ResolvedScenario } from './scenario/index.ts';
+import { setUpEngine } from './simulate.ts';
+import { runScenario } from './run-scenario.ts';
+import type { RunOptions } from './run-scenario.ts';
+import { MAX_SWEEP_POINTS, combinations, parseVary, setPath, sweepInput } from './sweep.ts';
+import type { Variation } from './sweep.ts';
+
+const EXIT_EXPECTATION = 1;
+const EXIT_BAD_INPUT = 2;
+
+class BadInput extends Error {
+  constructor(readonly errors: string[]) {
+    super(errors.join('\n'));
+  }
+}
+
+function must<T>(c: Checked<T>): T {
+  if (!c.ok) throw new BadInput(c.errors);
+  return c.value;
+}
+
+function parseSeed(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n > 2 ** 32 - 1) throw new BadInput([`--seed must be an integer from 0 to 4294967295, got "${text}"`]);
+  return n;
+}
+
+function parsePolicies(text: string | undefined): PolicyName[] | undefined {
+  if (text === undefined) return undefined;
+  const list = text.split(',').map((p) => p.trim());
+  for (const p of list) if (!(POLICIES as readonly string[]).includes(p)) throw new BadInput([`--policy: unknown policy "${p}"; choose from ${POLICIES.join(', ')}`]);
+  return [...new Set(list)] as PolicyName[];
+}
+
+/** Writes every file under a temporary name first, then renames them all: no half-written output. */
+function writeOutputs(files: Record<string, string>): void {
+  const temps: [string, string][] = [];
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(path), { recursive: true });
+    const temp = `${path}.tmp-${process.pid}`;
+    writeFileSync(temp, content);
+    temps.push([temp, path]);
+  }
+  for (const [temp, path] of temps) renameSync(temp, path);
+}
+
+function openFromArg(file: string | undefined, seed: number | undefined): OpenedScenario {
+  const opened = file === undefined ? openScenarioDocument(DEFAULT_SCENARIO, process.cwd(), seed) : openScenarioFile(file, seed);
+  const value = must(opened);
+  // The engine has the last word on a few things (time zones, window shapes): ask it before running.
+  must(setUpEngine(value.resolved, value.resolved.policies[0]!, () => {}));
+  return value;
+}
+
+function progress(quiet: boolean, s: ResolvedScenario): { onProgress?: RunOptions['onProgress']; stop: () => void } {
+  if (quiet || !process.stdout.isTTY) return { stop: () => {} };
+  const bar = new cliProgress.SingleBar({ format: '{policy} [{bar}] {percentage}% of simulated time', hideCursor: true }, cliProgress.Presets.shades_classic);
+  let current = '';
+  return {
+    onProgress: (policy, t) => {
+      if (policy !== current) {
+        if (current !== '') bar.stop();
+        current = policy;
+        bar.start(s.endAt, 0, { policy });
+      }
+      bar.update(Math.min(t, s.endAt), { policy });
+    },
+    stop: () => { if (current !== '') { bar.update(s.endAt); bar.stop(); } },
+  };
+}
+
+function policyLine(m: PolicyMetrics): string {
+  const c = m.campaigns;
+  return [
+    m.policy.padEnd(12),
+    `${c.completed}/${c.created} campaigns done`.padEnd(26),
+    `p50 ${formatDuration(c.completionMs.p50)}`.padEnd(14),
+    `p99 ${formatDuration(c.completionMs.p99)}`.padEnd(14),
+    `Jain ${formatRatio(m.fairness.jainIndex)}`.padEnd(12),
+    `${m.outcomes.sent} sent`.padEnd(14),
+    `violations ${m.violationCount}`.padEnd(14),
+    `${m.sendsPerSecond} sends/s`,
+  ].join(' ');
+}
+
+interface SimFlags { seed?: string; policy?: string; out?: string; events?: string; quiet?: boolean; hash: boolean }
+
+function simCommand(file: string | undefined, flags: SimFlags): number {
+  const seed = parseSeed(flags.seed);
+  const policies = parsePolicies(flags.policy);
+  const { resolved } = openFromArg(file, seed);
+  const out = resolvePath(flags.out ?? 'reports/sim');
+  if (flags.events !== undefined) mkdirSync(dirname(resolvePath(flags.events)), { recursive: true });
+  const bar = progress(flags.quiet ?? false, resolved);
+  const run = runScenario(resolved, {
+    ...(policies ? { policies } : {}),
+    ...(flags.events === undefined ? {} : { eventsPath: resolvePath(flags.events) }),
+    hashEvents: flags.hash,
+    ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
+  });
+  bar.stop();
+  const rendered = renderReport(run.report);
+  writeOutputs({
+    [join(out, 'summary.json')]: `${JSON.stringify(run.summary, null, 2)}\n`,
+    [join(out, 'report.md')]: rendered.markdown,
+    [join(out, 'report.html')]: rendered.html,
+  });
+  console.log(`${resolved.name} (seed ${resolved.seed}): ${resolved.users.length} users, ${resolved.services.length} services, ${resolved.arrivals.length} campaigns, ${resolved.totalRecipients} recipients`);
+  for (const m of run.report.policies) console.log(`  ${policyLine(m)}`);
+  for (const e of run.report.expectations) console.log(`  ${e.pass ? 'PASS' : 'FAIL'} ${e.description} [${e.policy}]: ${e.actual}`);
+  console.log(`report: ${join(out, 'report.html')} (also report.md, summary.json)`);
+  if (!run.pass) {
+    const failed = run.report.expectations.filter((e) => !e.pass).map((e) => `${e.description} [${e.policy}]: ${e.actual}`);
+    console.error(`expectation failed: ${failed.join('; ')}`);
+    return EXIT_EXPECTATION;
+  }
+  return 0;
+}
+
+interface SweepFlags { vary: string[]; seed?: string; policy?: string; out?: string; quiet?: boolean }
+
+function sweepCommand(file: string, flags: SweepFlags): number {
+  const seed = parseSeed(flags.seed);
+  const policy = parsePolicies(flags.policy);
+  if (policy && policy.length !== 1) throw new BadInput(['sweep: --policy takes a single policy']);
+  const vars: Variation[] = flags.vary.map((v) => must(parseVary(v)));
+  const combos = combinations(vars);
+  if (combos.length > MAX_SWEEP_POINTS) throw new BadInput([`sweep: ${combos.length} combinations; at most ${MAX_SWEEP_POINTS} are allowed`]);
+  const doc = must(readScenarioDocument(file));
+  const baseDir = dirname(resolvePath(file));
+  // Validate every point before running any, so that a bad value writes nothing.
+  const opened = combos.map((combo) => {
+    let d: unknown = doc;
+    combo.forEach((value, k) => { d = must(setPath(d, vars[k]!.path, value)); });
+    const o = openScenarioDocument(d, baseDir, seed);
+    if (!o.ok) throw new BadInput(o.errors.map((e) => `${file} with ${combo.map((v, k) => `${vars[k]!.path}=${v}`).join(' ')}: ${e}`));
+    must(setUpEngine(o.value.resolved, o.value.resolved.policies[0]!, () => {}));
+    return o.value.resolved;
+  });
+  const chosen = policy?.[0] ?? opened[0]!.policies[0]!;
+  const points: SweepPoint[] = opened.map((resolved, i) => {
+    const run = runScenario(resolved, { policies: [chosen], hashEvents: false });
+    const m = run.report.policies[0]!;
+    const point: SweepPoint = {
+      values: combos[i]!.map((value, k) => ({ path: vars[k]!.path, value })),
+      p99CompletionMs: m.campaigns.completionMs.p99,
+      utilisation: m.services.length === 0 ? 0 : m.services.reduce((s, x) => s + x.utilisation, 0) / m.services.length,
+      pass: run.pass,
+      failed: run.report.expectations.filter((e) => !e.pass).map((e) => e.description),
+    };
+    if (!flags.quiet) console.log(`  ${point.values.map((v) => `${v.path}=${v.value}`).join(' ')}: p99 ${formatDuration(point.p99CompletionMs)}, utilisation ${(point.utilisation * 100).toFixed(1)}%, ${point.pass ? 'meets' : 'misses'} expectations`);
+    return point;
+  });
+  const first = opened[0]!;
+  const expectations = evaluateDescriptions(first);
+  const input = sweepInput(first.name, first.seed, chosen, vars, points, expectations);
+  const rendered = renderSweepReport(input);
+  const out = resolvePath(flags.out ?? 'reports/sweep');
+  writeOutputs({ [join(out, 'sweep.json')]: `${JSON.stringify(input, null, 2)}\n`, [join(out, 'report.md')]: rendered.markdown, [join(out, 'report.html')]: rendered.html });
+  const best = input.smallestPassing === null ? null : points[input.smallestPassing]!;
+  console.log(best === null ? 'no configuration meets the expectations' : `smallest configuration meeting the expectations: ${best.values.map((v) => `${v.path}=${v.value}`).join(' ')}`);
+  console.log(`report: ${join(out, 'report.html')} (also report.md, sweep.json)`);
+  return 0;
+}
+
+function evaluateDescriptions(s: ResolvedScenario): string[] {
+  const e = s.expectations;
+  if (!e) return [];
+  const out: string[] = [];
+  if (e.p50CompletionMs !== undefined) out.push(`p50 campaign completion ≤ ${formatDuration(e.p50CompletionMs)}`);
+  if (e.p90CompletionMs !== undefined) out.push(`p90 campaign completion ≤ ${formatDuration(e.p90CompletionMs)}`);
+  if (e.p99CompletionMs !== undefined) out.push(`p99 campaign completion ≤ ${formatDuration(e.p99CompletionMs)}`);
+  if (e.maxCompletionMs !== undefined) out.push(`longest campaign completion ≤ ${formatDuration(e.maxCompletionMs)}`);
+  if (e.p99FirstSendMs !== undefined) out.push(`p99 time to first send ≤ ${formatDuration(e.p99FirstSendMs)}`);
+  if (e.minJainIndex !== undefined) out.push(`Jain's fairness index ≥ ${formatRatio(e.minJainIndex)}`);
+  if (e.maxUnfinished !== undefined) out.push(`unfinished campaigns ≤ ${e.maxUnfinished}`);
+  out.push(`invariant violations ≤ ${e.maxViolations}`);
+  return out;
+}
+
+function validateCommand(file: string): number {
+  const { resolved } = openFromArg(file, undefined);
+  console.log(`${file}: valid — ${resolved.users.length} users, ${resolved.services.length} services, ${resolved.arrivals.length} campaigns, ${resolved.totalRecipients} recipients`);
+  return 0;
+}
+
+function schemaCommand(flags: { out?: string }): number {
+  const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+  if (flags.out === undefined) process.stdout.write(text);
+  else writeOutputs({ [resolvePath(flags.out)]: text });
+  return 0;
+}
+
+/** Runs a command body, mapping bad input to exit 2 with its messages on stderr. */
+function guarded<A extends unknown[]>(body: (...args: A) => number): (...args: A) => void {
+  return (...args: A) => {
+    try {
+      process.exitCode = body(...args);
+    } catch (err) {
+      if (!(err instanceof BadInput)) throw err;
+      for (const line of err.errors) console.error(`error: ${line}`);
+      process.exitCode = EXIT_BAD_INPUT;
+    }
+  };
+}
+
+export function registerSimCommands(program: Command): void {
+  program
+    .command('sim')
+    .description('simulate a scenario (default: a built-in realistic platform day) under one or more policies and write a report')
+    .argument('[scenario]', 'scenario file (JSON or YAML); omit for the built-in default')
+    .option('--seed <n>', 'seed for every random stream (overrides the scenario)')
+    .option('--policy <list>', `comma-separated policies to compare (${POLICIES.join(', ')})`)
+    .option('--out <dir>', 'where to write summary.json, report.md and report.html', 'reports/sim')
+    .option('--events <file>', 'write the event log as JSON Lines (several policies: <file>.<policy>.jsonl)')
+    .option('--quiet', 'no progress bar')
+    .addOption(new Option('--no-hash', 'skip hashing the event stream (speed measurements)'))
+    .action(guarded((file: string | undefined, flags: SimFlags) => simCommand(file, flags)));
+  program
+    .command('sweep')
+    .description('run a scenario at every combination of parameter values; report p99 completion and utilisation')
+    .argument('<scenario>', 'scenario file (JSON or YAML)')
+    .requiredOption('--vary <path=v1,v2,...>', 'a scenario path and its values, e.g. services.workspace.count=5,10,20 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--seed <n>', 'seed (overrides the scenario)')
+    .option('--policy <name>', 'policy to run (default: the scenario\'s first)')
+    .option('--out <dir>', 'where to write sweep.json, report.md and report.html', 'reports/sweep')
+    .option('--quiet', 'print only the verdict')
+    .action(guarded((file: string, flags: SweepFlags) => sweepCommand(file, flags)));
+  program
+    .command('validate')
+    .description('check a scenario file and print what it resolves to')
+    .argument('<scenario>', 'scenario file (JSON or YAML)')
+    .action(guarded((file: string) => validateCommand(file)));
+  program
+    .command('schema')
+    .description('print the JSON Schema of scenario files (or write it with --out)')
+    .option('--out <file>', 'write the schema to this file')
+    .action(guarded((flags: { out?: string }) => schemaCommand(flags)));
+}

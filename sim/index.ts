@@ -1,0 +1,16 @@
+export { registerSimCommands } from './cli.ts';
+export { simulate, setUpEngine } from './simulate.ts';
+export { runScenario, describeScenario, eventsPathFor } from './run-scenario.ts';
+export { evaluateExpectations } from './expectations.ts';
+export { maxMinAllocation } from './fair-share.ts';
+export { percentiles, cdf, jainIndex, mean } from './stats.ts';
+export { serviceCapacity } from './capacity.ts';
+export { parseVary, setPath, combinations, smallestPassing } from './sweep.ts';
+export { stream, hashUniform } from './rng.ts';
+export { sample, sampleInt, meanOf } from './distribution.ts';
+export type { SimulateOptions, SimulationRun } from './simulate.ts';
+export type { RunOptions, ScenarioRun, Summary, PolicyRun } from './run-scenario.ts';
+export type { ExtraMetrics } from './recorder.ts';
+export type { Variation } from './sweep.ts';
+export type { Distribution } from './distribution.ts';
+export type { Uniform } from './rng.ts';

@@ -1,0 +1,259 @@
+// Accumulates one run's metrics from the engine's event stream (the cheap sink the simulator hands
+// to `onEvent`), then condenses them into the report's `PolicyMetrics`. Only counters and small
+// per-task arrays are kept: nothing proportional to the number of sends.
+import type { EngineEvent } from '../engine/index.ts';
+import { serviceCapacity, windowLabel } from './capacity.ts';
+import { maxMinAllocation } from './fair-share.ts';
+import { cdf, jainIndex, mean, percentiles } from './stats.ts';
+import { WindowPeak } from './window-peak.ts';
+import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
+import type { OutcomeCounts, PolicyMetrics, QueueDepthPoint, ServiceMetrics, UserMetrics } from './report/report-input.ts';
+
+/** Series shown per service in the throughput chart; the rest are summed as "others". */
+const MAX_SERIES = 12;
+const MAX_BUCKETS = 200;
+
+interface ServiceTally {
+  sends: number;
+  buckets: number[];
+  windows: WindowPeak[];
+  pauses: Record<string, number>;
+  pausedSince: number | null;
+  pausedMs: number;
+  disabled: boolean;
+}
+
+export interface ExtraMetrics {
+  /** Mean time from creation (or start) to first send, ms: the M/D/1 check reads this. */
+  meanFirstSendMs: number | null;
+  unfinished: number;
+  sendsTotal: number;
+  /** balance + reserved + consumed == granted, per user, at the end of the run. */
+  ledgerMismatches: string[];
+}
+
+export class Recorder {
+  private readonly taskIndex = new Map<string, number>();
+  private readonly readyAt: number[] = [];
+  private readonly firstSendAt: number[] = [];
+  private readonly doneAt: number[] = [];
+  private readonly userIndex = new Map<string, number>();
+  private readonly userSends: number[];
+  private readonly userDemand: number[];
+  private readonly serviceIndex = new Map<string, number>();
+  private readonly services: ServiceTally[];
+  readonly bucketMs: number;
+  readonly outcomes: OutcomeCounts = { sent: 0, deferred: 0, rejected: 0, failed: 0, serviceErrors: 0, quotaReached: 0, refunded: 0 };
+  readonly refused: Record<string, number> = {};
+  readonly queueDepth: QueueDepthPoint[] = [];
+  created = 0;
+  completed = 0;
+  cancelled = 0;
+  expired = 0;
+  /** Recipients accepted and not yet final (queued, deferred, in flight). */
+  pending = 0;
+  lastEventAt = 0;
+
+  constructor(private readonly scenario: ResolvedScenario) {
+    scenario.users.forEach((u, i) => this.userIndex.set(u.id, i));
+    this.userSends = scenario.users.map(() => 0);
+    this.userDemand = scenario.users.map(() => 0);
+    // Minutes, so that chart buckets line up with a clock.
+    this.bucketMs = Math.max(60_000, Math.ceil(scenario.endAt / MAX_BUCKETS / 60_000) * 60_000);
+    const buckets = Math.ceil(scenario.endAt / this.bucketMs) + 1;
+    this.services = scenario.services.map((s, i) => {
+      this.serviceIndex.set(s.id, i);
+      return { sends: 0, buckets: new Array<number>(buckets).fill(0), windows: s.windows.map((w) => new WindowPeak(w)), pauses: {}, pausedSince: null, pausedMs: 0, disabled: false };
+    });
+  }
+
+  refusal(code: string): void {
+    this.refused[code] = (this.refused[code] ?? 0) + 1;
+  }
+
+  sample(t: number): void {
+    this.queueDepth.push({ t, pending: this.pending });
+  }
+
+  /** The engine's event sink. Kept to a switch and array updates: it runs for every send. */
+  onEvent = (e: EngineEvent): void => {
+    this.lastEventAt = e.t;
+    switch (e.type) {
+      case 'dispatch': {
+        const k = this.taskIndex.get(e.task)!;
+        if (this.firstSendAt[k]! < 0) this.firstSendAt[k] = e.t;
+        const s = this.services[this.serviceIndex.get(e.service)!]!;
+        s.sends++;
+        s.buckets[Math.floor(e.t / this.bucketMs)]!++;
+        for (const w of s.windows) w.record(e.t);
+        return;
+      }
+      case 'outcome':
+        this.onOutcome(e.result, e.final, e.user);
+        return;
+      case 'task_created':
+        this.taskIndex.set(e.task, this.readyAt.length);
+        this.readyAt.push(Math.max(e.t, e.startAt));
+        this.firstSendAt.push(-1);
+        this.doneAt.push(-1);
+        this.created++;
+        this.pending += e.reserved;
+        this.userDemand[this.userIndex.get(e.user)!]! += e.reserved;
+        return;
+      case 'task_completed':
+        this.doneAt[this.taskIndex.get(e.task)!] = e.t;
+        this.completed++;
+        return;
+      case 'task_cancelled':
+      case 'task_expired':
+        if (e.type === 'task_cancelled') this.cancelled++;
+        else this.expired++;
+        this.pending -= e.refunded;
+        return;
+      case 'quota_refunded':
+        this.outcomes.refunded += e.amount;
+        return;
+      default:
+        this.onServiceEvent(e);
+    }
+  };
+
+  private onOutcome(result: string, final: 'sent' | 'failed' | null, user: string): void {
+    if (result === 'sent') this.outcomes.sent++;
+    else if (result === 'deferred') this.outcomes.deferred++;
+    else if (result === 'rejected') this.outcomes.rejected++;
+    else if (result === 'service_error') this.outcomes.serviceErrors++;
+    else this.outcomes.quotaReached++;
+    if (final === null) return;
+    this.pending--;
+    if (final === 'sent') this.userSends[this.userIndex.get(user)!]!++;
+    else this.outcomes.failed++;
+  }
+
+  private onServiceEvent(e: EngineEvent): void {
+    if (e.type !== 'service_paused' && e.type !== 'service_resumed' && e.type !== 'service_disabled') return;
+    const s = this.services[this.serviceIndex.get(e.service)!]!;
+    if (e.type === 'service_paused') s.pauses[e.reason] = (s.pauses[e.reason] ?? 0) + 1;
+    if (e.type === 'service_disabled') s.disabled = true;
+    if (e.type === 'service_resumed') {
+      s.disabled = false;
+      if (s.pausedSince !== null) s.pausedMs += e.t - s.pausedSince;
+      s.pausedSince = null;
+    } else if (s.pausedSince === null) {
+      s.pausedSince = e.t;
+    }
+  }
+
+  private completionSamples(): { completion: number[]; firstSend: number[]; unfinished: number } {
+    const completion: number[] = [];
+    const firstSend: number[] = [];
+    let unfinished = 0;
+    for (let k = 0; k < this.readyAt.length; k++) {
+      if (this.firstSendAt[k]! >= 0) firstSend.push(this.firstSendAt[k]! - this.readyAt[k]!);
+      if (this.doneAt[k]! >= 0) completion.push(this.doneAt[k]! - this.readyAt[k]!);
+      else unfinished++;
+    }
+    // Cancelled and expired campaigns ended on purpose: they are neither completed nor unfinished.
+    return { completion, firstSend, unfinished: Math.max(0, unfinished - this.cancelled - this.expired) };
+  }
+
+  private serviceMetrics(spanMs: number): ServiceMetrics[] {
+    return this.scenario.services.map((svc, i) => {
+      const s = this.services[i]!;
+      const capacity = serviceCapacity(svc, spanMs);
+      const pausedMs = s.pausedMs + (s.pausedSince === null ? 0 : Math.max(0, spanMs - s.pausedSince));
+      return {
+        service: svc.id,
+        sends: s.sends,
+        utilisation: capacity === 0 ? 0 : Math.min(1, s.sends / capacity),
+        windows: s.windows.map((w) => ({ label: windowLabel(w.window), limit: w.window.limit, peak: w.peak })),
+        pauses: { ...s.pauses },
+        pausedMs,
+        disabled: s.disabled,
+      };
+    });
+  }
+
+  private userMetrics(spanMs: number): { users: UserMetrics[]; ratios: number[] } {
+    const ids = this.serviceIndex;
+    const accessOf = new Map<string, number[]>();
+    this.scenario.services.forEach((s, j) => {
+      if (s.access !== 'all') for (const u of s.access) (accessOf.get(u) ?? accessOf.set(u, []).get(u)!).push(j);
+    });
+    const anyAll = this.scenario.services.some((s) => s.access === 'all');
+    const alloc = maxMinAllocation({
+      capacities: this.scenario.services.map((s) => serviceCapacity(s, spanMs)),
+      users: this.scenario.users.map((u, i) => ({
+        demand: this.userDemand[i]!,
+        weight: u.weight,
+        access: anyAll && !accessOf.has(u.id) ? 'all' : withAll(accessOf.get(u.id) ?? [], anyAll, ids, this.scenario),
+      })),
+    });
+    const total = this.userSends.reduce((a, b) => a + b, 0);
+    const allocTotal = alloc.reduce((a, b) => a + b, 0);
+    const scale = allocTotal === 0 ? 0 : total / allocTotal;
+    const ratios: number[] = [];
+    const users = this.scenario.users.map((u, i) => {
+      const fairShare = allocTotal === 0 ? 0 : alloc[i]! / allocTotal;
+      if (alloc[i]! > 0 && scale > 0) ratios.push(this.userSends[i]! / (alloc[i]! * scale));
+      return { user: u.id, weight: u.weight, sends: this.userSends[i]!, share: total === 0 ? 0 : this.userSends[i]! / total, fairShare };
+    });
+    return { users, ratios };
+  }
+
+  private throughput(): PolicyMetrics['throughput'] {
+    const order = this.scenario.services.map((_, i) => i).sort((a, b) => this.services[b]!.sends - this.services[a]!.sends || a - b);
+    const last = Math.floor(this.lastEventAt / this.bucketMs) + 1;
+    const series = order.slice(0, MAX_SERIES).map((i) => ({ service: this.scenario.services[i]!.id, sends: this.services[i]!.buckets.slice(0, last) }));
+    if (order.length > MAX_SERIES) {
+      const others = new Array<number>(last).fill(0);
+      for (const i of order.slice(MAX_SERIES)) this.services[i]!.buckets.slice(0, last).forEach((n, b) => (others[b]! += n));
+      series.push({ service: `${order.length - MAX_SERIES} others`, sends: others });
+    }
+    return { startMs: 0, bucketMs: this.bucketMs, series };
+  }
+
+  finish(policy: string, wallTimeMs: number): { metrics: PolicyMetrics; extra: Omit<ExtraMetrics, 'ledgerMismatches'> } {
+    const spanMs = Math.max(1, this.lastEventAt);
+    const samples = this.completionSamples();
+    const { users, ratios } = this.userMetrics(spanMs);
+    const sendsTotal = this.outcomes.sent;
+    const metrics: PolicyMetrics = {
+      policy,
+      campaigns: {
+        created: this.created,
+        refused: { ...this.refused },
+        completed: this.completed,
+        cancelled: this.cancelled,
+        expired: this.expired,
+        completionMs: percentiles(samples.completion, samples.unfinished),
+        completionCdf: cdf(samples.completion, samples.unfinished),
+        firstSendMs: percentiles(samples.firstSend),
+      },
+      users,
+      fairness: {
+        jainIndex: jainIndex(ratios),
+        minShareRatio: ratios.length === 0 ? 1 : Math.min(...ratios),
+        maxShareRatio: ratios.length === 0 ? 1 : Math.max(...ratios),
+      },
+      services: this.serviceMetrics(spanMs),
+      throughput: this.throughput(),
+      queueDepth: this.queueDepth,
+      outcomes: { ...this.outcomes },
+      violationCount: 0,
+      violations: [],
+      simulatedMs: this.lastEventAt,
+      wallTimeMs,
+      sendsPerSecond: wallTimeMs <= 0 ? 0 : Math.round((sendsTotal * 1000) / wallTimeMs),
+    };
+    return { metrics, extra: { meanFirstSendMs: mean(samples.firstSend), unfinished: samples.unfinished, sendsTotal } };
+  }
+}
+
+/** A user's service indices, plus every service open to all when some are. */
+function withAll(own: number[], anyAll: boolean, _ids: Map<string, number>, scenario: ResolvedScenario): number[] {
+  if (!anyAll) return own;
+  const set = new Set(own);
+  scenario.services.forEach((s, j) => { if (s.access === 'all') set.add(j); });
+  return [...set].sort((a, b) => a - b);
+}

@@ -1,0 +1,24 @@
+export { renderReport } from './render-report.ts';
+export { renderSweepReport } from './render-sweep-report.ts';
+export { escapeHtml } from './escape-html.ts';
+export { formatCount, formatDuration, formatPercent, formatRatio } from './format.ts';
+export type { RenderedReport } from './render-report.ts';
+export type {
+  CampaignMetrics,
+  CdfPoint,
+  ExpectationResult,
+  FairnessMetrics,
+  OutcomeCounts,
+  Percentiles,
+  PolicyMetrics,
+  QueueDepthPoint,
+  ReportInput,
+  ServiceMetrics,
+  SweepInput,
+  SweepPoint,
+  SweepValue,
+  ThroughputSeries,
+  UserMetrics,
+  ViolationReport,
+  WindowUsage,
+} from './report-input.ts';

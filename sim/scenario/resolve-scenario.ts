@@ -1,0 +1,295 @@
+// From a validated scenario to the exact workload the simulator runs: presets applied, counted
+// services expanded, generated users and arrivals drawn from seeded streams, trace rows merged,
+// access sets expanded to user ids, outages drawn. Pure: the same scenario, trace and seed give the
+// same resolved scenario. Cross-references (a task's user, an action's target, a user with no
+// service) are checked here, since the schema sees one field at a time.
+import { meanOf, sampleInt } from '../distribution.ts';
+import type { Distribution } from '../distribution.ts';
+import { stream } from '../rng.ts';
+import type { Uniform } from '../rng.ts';
+import { SERVICE_PRESETS } from './presets.ts';
+import type { PresetWindow } from './presets.ts';
+import { MAX_SERVICES, MAX_USERS } from './schema.ts';
+import type { ActionSpec, EngineSettings, Expectations, Faults, PolicyName, Scenario, ServiceSpec, UserGroupSpec } from './schema.ts';
+import type { Checked } from './load-scenario.ts';
+import type { TraceRow } from './trace.ts';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** Refuse workloads that would not fit in memory or finish in reasonable time. */
+export const MAX_TASKS = 5_000_000;
+export const MAX_SENDS = 200_000_000;
+
+export type AccessSpec = 'all' | { users?: string[]; groups?: string[] };
+
+export interface ResolvedService {
+  id: string;
+  preset?: string;
+  intervalMs: number;
+  concurrency: number;
+  windows: PresetWindow[];
+  /** As written (groups and users) — what the summary shows. */
+  accessSpec: AccessSpec;
+  /** Expanded to user ids; shared between services with the same spec. */
+  access: 'all' | readonly string[];
+  latencyMs: Distribution;
+  /** Outage intervals as flat [start0, end0, start1, end1, …], sorted, non-overlapping. */
+  outages: number[];
+}
+
+export interface ResolvedUser {
+  id: string;
+  quota: number;
+  weight: number;
+  group?: string;
+}
+
+export interface Arrival {
+  at: number;
+  id: string;
+  user: string;
+  recipients: number;
+  startAt?: number;
+  maxLatenessMs?: number;
+  weight?: number;
+}
+
+export interface ResolvedScenario {
+  name: string;
+  description?: string;
+  seed: number;
+  durationMs: number;
+  /** The run stops here even if work remains (`durationMs + drainMs`). */
+  endAt: number;
+  policies: PolicyName[];
+  engine: EngineSettings;
+  services: ResolvedService[];
+  users: ResolvedUser[];
+  /** Sorted by (at, order of generation). */
+  arrivals: Arrival[];
+  totalRecipients: number;
+  faults: Faults;
+  actions: ActionSpec[];
+  expectations?: Expectations;
+}
+
+function fail<T>(...errors: string[]): Checked<T> {
+  return { ok: false, errors };
+}
+
+function expandServices(specs: ServiceSpec[], faults: Faults): Checked<{ spec: ServiceSpec; service: Omit<ResolvedService, 'access' | 'outages'> }[]> {
+  const out: { spec: ServiceSpec; service: Omit<ResolvedService, 'access' | 'outages'> }[] = [];
+  const total = specs.reduce((n, s) => n + s.count, 0);
+  if (total > MAX_SERVICES) return fail(`services expand to ${total} services; at most ${MAX_SERVICES} are allowed`);
+  for (const spec of specs) {
+    const preset = spec.preset === undefined ? undefined : SERVICE_PRESETS[spec.preset];
+    for (let i = 1; i <= spec.count; i++) {
+      out.push({
+        spec,
+        service: {
+          id: spec.count === 1 ? spec.id : `${spec.id}-${i}`,
+          ...(spec.preset === undefined ? {} : { preset: spec.preset }),
+          intervalMs: spec.intervalMs ?? preset!.intervalMs,
+          concurrency: spec.concurrency ?? preset?.concurrency ?? 1,
+          windows: (spec.windows ?? preset?.windows ?? []).map((w) => ({ ...w })),
+          accessSpec: spec.access,
+          latencyMs: spec.latencyMs ?? faults.latencyMs,
+        },
+      });
+    }
+  }
+  const seen = new Set<string>();
+  for (const { service } of out) {
+    if (seen.has(service.id)) return fail(`services: duplicate service id "${service.id}"`);
+    seen.add(service.id);
+  }
+  return { ok: true, value: out };
+}
+
+function generateUsers(scenario: Scenario, seed: number): ResolvedUser[] {
+  const users: ResolvedUser[] = scenario.users.map((u) => ({ ...u }));
+  for (const group of scenario.userGroups) {
+    const rand = stream(seed, `population:${group.name}`);
+    for (let i = 1; i <= group.count; i++) {
+      users.push({
+        id: `${group.name}-${i}`,
+        quota: sampleInt(group.quota, rand, 0),
+        weight: Math.min(1_000_000, sampleInt(group.weight, rand, 1)),
+        group: group.name,
+      });
+    }
+  }
+  return users;
+}
+
+/** Poisson arrivals in [0, durationMs), with a daily curve by thinning (accept with rate/peak). */
+function arrivalTimes(group: UserGroupSpec, durationMs: number, rand: Uniform): number[] {
+  const a = group.arrivals;
+  const meanRatePerMs = a.perDay / DAY_MS;
+  const hourly = a.kind === 'curve' ? a.hourly : null;
+  const meanWeight = hourly ? hourly.reduce((s, w) => s + w, 0) / 24 : 1;
+  const peak = hourly ? Math.max(...hourly) / meanWeight : 1;
+  const out: number[] = [];
+  let t = 0;
+  // Bounded: the expected count was checked against MAX_TASKS before generating.
+  for (let guard = 0; guard < 4 * MAX_TASKS; guard++) {
+    t += -Math.log(1 - rand()) / (meanRatePerMs * peak);
+    if (t >= durationMs) break;
+    if (hourly && rand() * peak > hourly[Math.floor(t / HOUR_MS) % 24]! / meanWeight) continue;
+    out.push(Math.floor(t));
+  }
+  return out;
+}
+
+function expectedCounts(scenario: Scenario, traceRows: readonly TraceRow[]): { tasks: number; sends: number } {
+  let tasks = scenario.tasks.length + traceRows.length;
+  let sends = scenario.tasks.reduce((n, t) => n + t.recipients, 0) + traceRows.reduce((n, r) => n + r.recipients, 0);
+  for (const g of scenario.userGroups) {
+    const n = (g.count * g.arrivals.perDay * scenario.durationMs) / DAY_MS;
+    tasks += n;
+    sends += n * meanOf(g.recipients as Distribution);
+  }
+  return { tasks, sends };
+}
+
+function generateArrivals(scenario: Scenario, seed: number, traceRows: readonly TraceRow[]): Arrival[] {
+  const arrivals: Arrival[] = scenario.tasks.map((t, i) => ({ ...t, id: t.id ?? `task-${i + 1}` }));
+  traceRows.forEach((r, i) => arrivals.push({ ...r, id: r.id ?? `trace-${i + 1}` }));
+  for (const group of scenario.userGroups) {
+    const times = stream(seed, `arrivals:${group.name}`);
+    const sizes = stream(seed, `sizes:${group.name}`);
+    for (let i = 1; i <= group.count; i++) {
+      const user = `${group.name}-${i}`;
+      const ts = arrivalTimes(group, scenario.durationMs, times);
+      for (let k = 0; k < ts.length; k++) {
+        const arrival: Arrival = { at: ts[k]!, id: `${user}-t${k + 1}`, user, recipients: Math.min(10_000_000, sampleInt(group.recipients as Distribution, sizes, 1)) };
+        if (group.maxLatenessMs !== undefined) arrival.maxLatenessMs = group.maxLatenessMs;
+        arrivals.push(arrival);
+      }
+    }
+  }
+  // Stable sort: equal times keep generation order, a total order that does not depend on the engine.
+  return arrivals.sort((x, y) => x.at - y.at);
+}
+
+function drawOutages(service: { id: string }, baseId: string, faults: Faults, seed: number, endAt: number): number[] {
+  const spans: [number, number][] = [];
+  faults.outages.forEach((o, k) => {
+    if (o.services !== 'all' && !o.services.includes(service.id) && !o.services.includes(baseId)) return;
+    const rand = stream(seed, `outages:${k}:${service.id}`);
+    let t = 0;
+    for (let guard = 0; guard < 100_000; guard++) {
+      t += Math.max(1, Math.round(-o.meanBetweenMs * Math.log(1 - rand())));
+      if (t >= endAt) break;
+      const end = t + sampleInt(o.durationMs as Distribution, rand, 1);
+      spans.push([t, end]);
+      t = end;
+    }
+  });
+  spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const flat: number[] = [];
+  for (const [s, e] of spans) {
+    const last = flat.length - 1;
+    if (last > 0 && s <= flat[last]!) flat[last] = Math.max(flat[last]!, e);
+    else flat.push(s, e);
+  }
+  return flat;
+}
+
+function expandAccess(spec: AccessSpec, users: readonly ResolvedUser[], where: string, cache: Map<string, readonly string[]>): Checked<'all' | readonly string[]> {
+  if (spec === 'all') return { ok: true, value: 'all' };
+  const key = JSON.stringify(spec);
+  const cached = cache.get(key);
+  if (cached) return { ok: true, value: cached };
+  const ids = new Set(users.map((u) => u.id));
+  const groups = new Set(users.flatMap((u) => (u.group === undefined ? [] : [u.group])));
+  for (const u of spec.users ?? []) if (!ids.has(u)) return fail(`${where}.access.users names unknown user "${u}"`);
+  for (const g of spec.groups ?? []) if (!groups.has(g)) return fail(`${where}.access.groups names unknown group "${g}"`);
+  const wantGroups = new Set(spec.groups ?? []);
+  const wantUsers = new Set(spec.users ?? []);
+  const list = users.filter((u) => wantUsers.has(u.id) || (u.group !== undefined && wantGroups.has(u.group))).map((u) => u.id);
+  cache.set(key, list);
+  return { ok: true, value: list };
+}
+
+function checkReferences(users: readonly ResolvedUser[], services: readonly ResolvedService[], arrivals: readonly Arrival[], actions: readonly ActionSpec[]): string[] {
+  const errors: string[] = [];
+  const userIds = new Set<string>();
+  for (const u of users) {
+    if (userIds.has(u.id)) errors.push(`users: duplicate user id "${u.id}"`);
+    userIds.add(u.id);
+  }
+  const served = new Set<string>();
+  for (const s of services) {
+    if (s.access === 'all') { users.forEach((u) => served.add(u.id)); break; }
+    s.access.forEach((u) => served.add(u));
+  }
+  const unserved = users.filter((u) => !served.has(u.id));
+  if (unserved.length > 0) errors.push(`user "${unserved[0]!.id}" has no usable service (${unserved.length} user(s) in all); give a service access to it`);
+  const taskIds = new Set<string>();
+  for (const a of arrivals) {
+    if (!userIds.has(a.user)) { errors.push(`task "${a.id}" names unknown user "${a.user}"`); break; }
+    if (taskIds.has(a.id)) { errors.push(`duplicate task id "${a.id}"`); break; }
+    taskIds.add(a.id);
+  }
+  const serviceIds = new Set(services.map((s) => s.id));
+  actions.forEach((a, i) => {
+    if ('task' in a && !taskIds.has(a.task)) errors.push(`actions[${i}].task names unknown task "${a.task}"`);
+    if ('service' in a && !serviceIds.has(a.service)) errors.push(`actions[${i}].service names unknown service "${a.service}"`);
+    if ('user' in a && !userIds.has(a.user)) errors.push(`actions[${i}].user names unknown user "${a.user}"`);
+  });
+  return errors.slice(0, 20);
+}
+
+/** Users that appear only in a trace get an account with their demand as quota (or `defaultQuota`). */
+function traceUsers(scenario: Scenario, rows: readonly TraceRow[], declared: readonly ResolvedUser[]): ResolvedUser[] {
+  const known = new Set(declared.map((u) => u.id));
+  const demand = new Map<string, number>();
+  for (const r of rows) if (!known.has(r.user)) demand.set(r.user, (demand.get(r.user) ?? 0) + r.recipients);
+  return [...demand].map(([id, d]) => ({ id, quota: scenario.trace?.defaultQuota ?? d, weight: 1 }));
+}
+
+export function resolveScenario(scenario: Scenario, options: { seed?: number; traceRows?: readonly TraceRow[] } = {}): Checked<ResolvedScenario> {
+  const seed = options.seed ?? scenario.seed;
+  const rows = options.traceRows ?? [];
+  const endAt = scenario.durationMs + (scenario.drainMs ?? scenario.durationMs);
+  const expected = expectedCounts(scenario, rows);
+  if (expected.tasks > MAX_TASKS) return fail(`the workload would create about ${Math.round(expected.tasks)} campaigns; at most ${MAX_TASKS} are allowed`);
+  if (expected.sends > MAX_SENDS) return fail(`the workload would send about ${Math.round(expected.sends)} recipients; at most ${MAX_SENDS} are allowed`);
+  const declared = generateUsers(scenario, seed);
+  const users = [...declared, ...traceUsers(scenario, rows, declared)];
+  if (users.length > MAX_USERS) return fail(`the scenario has ${users.length} users; at most ${MAX_USERS} are allowed`);
+  if (users.length === 0) return fail('the scenario has no users: add users, userGroups or a trace');
+  const expanded = expandServices(scenario.services, scenario.faults);
+  if (!expanded.ok) return expanded;
+  const cache = new Map<string, readonly string[]>();
+  const services: ResolvedService[] = [];
+  for (const { spec, service } of expanded.value) {
+    const access = expandAccess(service.accessSpec, users, `services[${scenario.services.indexOf(spec)}]`, cache);
+    if (!access.ok) return access;
+    services.push({ ...service, access: access.value, outages: drawOutages(service, spec.id, scenario.faults, seed, endAt) });
+  }
+  const arrivals = generateArrivals(scenario, seed, rows);
+  const actions = [...scenario.actions].sort((a, b) => a.at - b.at);
+  const errors = checkReferences(users, services, arrivals, actions);
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      name: scenario.name,
+      ...(scenario.description === undefined ? {} : { description: scenario.description }),
+      seed,
+      durationMs: scenario.durationMs,
+      endAt,
+      policies: scenario.policies,
+      engine: scenario.engine ?? {},
+      services,
+      users,
+      arrivals,
+      totalRecipients: arrivals.reduce((n, a) => n + a.recipients, 0),
+      faults: scenario.faults,
+      actions,
+      ...(scenario.expectations === undefined ? {} : { expectations: scenario.expectations }),
+    },
+  };
+}

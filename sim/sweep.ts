@@ -1,0 +1,80 @@
+// Sweeps: run one scenario at every combination of parameter values (`--vary PATH=V1,V2,…`), and
+// name the smallest configuration that meets the scenario's expectations. A PATH walks the scenario
+// document; an array step may be an index or the `id`/`name` of an element (`services.ses.count`).
+import type { Checked } from './scenario/index.ts';
+import type { SweepInput, SweepPoint } from './report/index.ts';
+import type { PolicyName } from './scenario/index.ts';
+
+export interface Variation {
+  path: string;
+  values: (number | string)[];
+}
+
+/** Bounds the work a sweep may ask for. */
+export const MAX_SWEEP_POINTS = 100;
+
+export function parseVary(spec: string): Checked<Variation> {
+  const eq = spec.indexOf('=');
+  if (eq <= 0 || eq === spec.length - 1) return { ok: false, errors: [`--vary "${spec}" must look like PATH=V1,V2,...`] };
+  const path = spec.slice(0, eq).trim();
+  const values = spec.slice(eq + 1).split(',').map((v) => v.trim());
+  if (values.some((v) => v === '')) return { ok: false, errors: [`--vary "${spec}" has an empty value`] };
+  return { ok: true, value: { path, values: values.map((v) => (/^-?\d+(\.\d+)?(e\d+)?$/i.test(v) ? Number(v) : v)) } };
+}
+
+function steps(path: string): string[] {
+  return path.replace(/\[(\w+)\]/g, '.$1').split('.').filter((p) => p !== '');
+}
+
+/** A copy of `doc` with the value at `path` replaced; fails when the path leads nowhere. */
+export function setPath(doc: unknown, path: string, value: unknown): Checked<unknown> {
+  const copy = structuredClone(doc) as Record<string, unknown>;
+  const parts = steps(path);
+  let node: unknown = copy;
+  for (let i = 0; i < parts.length; i++) {
+    const key = parts[i]!;
+    const last = i === parts.length - 1;
+    if (Array.isArray(node)) {
+      const idx = /^\d+$/.test(key) ? Number(key) : node.findIndex((el) => el && typeof el === 'object' && ((el as { id?: unknown }).id === key || (el as { name?: unknown }).name === key));
+      if (idx < 0 || idx >= node.length) return { ok: false, errors: [`--vary ${path}: no element "${key}" at ${parts.slice(0, i).join('.') || '(root)'}`] };
+      if (last) node[idx] = value;
+      else node = node[idx];
+    } else if (node !== null && typeof node === 'object') {
+      const obj = node as Record<string, unknown>;
+      if (last) obj[key] = value;
+      else {
+        if (obj[key] === undefined) obj[key] = {};
+        node = obj[key];
+      }
+    } else {
+      return { ok: false, errors: [`--vary ${path}: ${parts.slice(0, i).join('.')} is not an object or list`] };
+    }
+  }
+  return { ok: true, value: copy };
+}
+
+/** Every combination of values, first parameter varying slowest. */
+export function combinations(vars: readonly Variation[]): (number | string)[][] {
+  let out: (number | string)[][] = [[]];
+  for (const v of vars) out = out.flatMap((prefix) => v.values.map((x) => [...prefix, x]));
+  return out;
+}
+
+/** The passing point with the smallest sum of value ranks (ties: the earlier point), or null. */
+export function smallestPassing(points: readonly SweepPoint[], vars: readonly Variation[]): number | null {
+  let best: number | null = null;
+  let bestCost = Infinity;
+  points.forEach((p, i) => {
+    if (!p.pass) return;
+    const cost = p.values.reduce((s, v, k) => s + vars[k]!.values.indexOf(v.value), 0);
+    if (cost < bestCost) {
+      best = i;
+      bestCost = cost;
+    }
+  });
+  return best;
+}
+
+export function sweepInput(scenario: string, seed: number, policy: PolicyName, vars: readonly Variation[], points: SweepPoint[], expectations: string[]): SweepInput {
+  return { scenario, seed, policy, parameters: vars.map((v) => v.path), points, smallestPassing: smallestPassing(points, vars), expectations };
+}

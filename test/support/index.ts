@@ -1,0 +1,11 @@
+export { propertyParams, deep, FIXED_SEED } from './property-params.ts';
+export { engineModule, engineSource } from './engine-under-test.ts';
+export { drive, applyOp, setUp, engineOptions, unwrap } from './driver.ts';
+export { accessViolations, intervalViolations, ledger, lostOrDoubled, orderViolations, windowViolations } from './checks.ts';
+export { fixedPeriodKey, localDayLengthMs } from './local-period.ts';
+export { scenarioArb, serviceArb, usersArb, opArb, outcomeArb, sentOnlyArb, windowArb, SECOND } from './arbitraries.ts';
+export { POLICIES, RETRY, SERVICE_PAUSE, QUOTA_WAIT_MS } from './scenario.ts';
+export type { CommandRecord, DriveOptions, ReportRecord, TimelineEntry, Trace } from './driver.ts';
+export type { Ledger, RecipientFate } from './checks.ts';
+export type { OpMix, ScenarioShape } from './arbitraries.ts';
+export type { Op, OutcomeResult, OutcomeStep, Policy, Scenario, ServicePatch, ServiceSetup, TimedOp, UserSetup, WindowSetup } from './scenario.ts';
