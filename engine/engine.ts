@@ -102,12 +102,6 @@ const MAX_QUOTA = 1e12;
 const MAX_RECIPIENTS = 1_000_000_000;
 const MAX_WINDOWS = 16;
 
-const groupLess = (a: AccessGroup, b: AccessGroup): boolean => {
-  const sa = a.available.peek() as Service;
-  const sb = b.available.peek() as Service;
-  return sa.readyAt < sb.readyAt || (sa.readyAt === sb.readyAt && sa.seq < sb.seq);
-};
-
 export class Engine {
   /** @internal */ now: number;
   /** @internal */ entitySeq = 0;
@@ -117,20 +111,16 @@ export class Engine {
   /** @internal */ readonly users = new Map<string, User>();
   /** @internal */ readonly tasks = new Map<string, Task>();
   /** @internal */ readonly groups = new Map<string, AccessGroup>();
-  /** @internal */ readonly readyGroups = new IndexedHeap<AccessGroup>(groupLess);
+  /** @internal */ readonly readyGroups = new IndexedHeap<AccessGroup>();
   /** @internal */ readonly timers = new TimerQueue();
   /** @internal Recipients that are open and not in flight, over all tasks. */ queuedTotal = 0;
   /** @internal */ inFlightTotal = 0;
   private readonly sink: ((event: EngineEvent) => void) | null;
-  private readonly memberLess: (a: Member, b: Member) => boolean;
-  private readonly taskLess: (a: Task, b: Task) => boolean;
 
   constructor(options: EngineOptions = {}) {
     this.options = resolveOptions(options);
     this.now = this.options.startAt;
     this.policy = createPolicy(this.options.policy);
-    this.memberLess = (a, b) => this.policy.memberLess(a, b);
-    this.taskLess = (a, b) => this.policy.taskLess(a, b);
     this.sink = options.onEvent ?? null;
   }
 
@@ -227,7 +217,7 @@ export class Engine {
       s.access = p.access;
     }
     s.recomputeReadyAt(now);
-    if (s.group.available.contains(s)) s.group.available.update(s);
+    if (s.group.available.contains(s.slot)) s.group.available.update(s.slot);
     this.sink?.({ t: now, type: 'service_updated', service: s.id, spec: s.spec() });
     this.refreshService(s);
     return ok(undefined);
@@ -286,7 +276,7 @@ export class Engine {
     const weightBad = intProblem('weight', spec.weight ?? 1, 1, MAX_WEIGHT);
     if (weightBad) return refuse('INVALID_ARGUMENT', `user '${spec.id}': ${weightBad}`, 'weight');
     this.now = now;
-    const u = new User(spec.id, this.entitySeq++, spec.weight ?? 1, spec.quota ?? 0, this.taskLess);
+    const u = new User(spec.id, this.entitySeq++, spec.weight ?? 1, spec.quota ?? 0);
     this.users.set(u.id, u);
     for (const g of this.groups.values()) if (g.admits(u.id)) this.addMember(g, u);
     this.sink?.({ t: now, type: 'user_added', user: u.id, quota: u.granted, weight: u.weight });
@@ -538,7 +528,7 @@ export class Engine {
       final = 'refunded'; // a cancelled task's last in-flight recipients are given back, whatever happened
     } else if (o.result === 'deferred' && attempt < this.options.retry.maxAttempts) {
       retryAt = now + Math.max(retryDelayMs(this.options.retry, attempt), o.retryAfterMs ?? 0);
-      t.retries.push(new RetryItem(o.recipient, attempt + 1, retryAt));
+      t.retries.push(new RetryItem(o.recipient, attempt + 1, retryAt).node);
       this.queuedTotal++;
     } else if (o.result === 'deferred' || o.result === 'rejected') {
       final = 'failed';
@@ -677,7 +667,7 @@ export class Engine {
     s.resumeAt = null;
     s.resumeTimer = this.timers.cancel(s.resumeTimer);
     s.recomputeReadyAt(this.now);
-    if (s.group.available.contains(s)) s.group.available.update(s);
+    if (s.group.available.contains(s.slot)) s.group.available.update(s.slot);
     this.sink?.({ t: this.now, type: 'service_resumed', service: s.id });
     this.refreshService(s);
   }
@@ -718,13 +708,16 @@ export class Engine {
     const u = t.user;
     const live = t.state === 'active' && t.started;
     const ready = live && t.hasReadyRecipient(this.now);
-    if (ready && !u.ready.contains(t)) {
+    const queued = u.ready.contains(t.slot);
+    if (ready && !queued) {
       this.policy.onTaskReady(t);
-      u.ready.push(t);
-    } else if (!ready && u.ready.contains(t)) {
-      u.ready.remove(t);
+      this.policy.keyTask(t);
+      u.ready.push(t.slot);
+    } else if (!ready && queued) {
+      u.ready.remove(t.slot);
     } else if (ready) {
-      u.ready.update(t);
+      this.policy.keyTask(t);
+      u.ready.update(t.slot);
     }
     const retry = t.retries.peek();
     if (live && !ready && retry !== undefined) {
@@ -745,17 +738,21 @@ export class Engine {
       this.policy.onUserEligible(u, this.groups.values());
       u.eligible = true;
       for (const m of u.members) {
-        m.group.eligible.push(m);
+        this.policy.keyMember(m);
+        m.group.eligible.push(m.node);
         this.refreshGroup(m.group);
       }
     } else if (!eligible && u.eligible) {
       u.eligible = false;
       for (const m of u.members) {
-        m.group.eligible.remove(m);
+        m.group.eligible.remove(m.node);
         this.refreshGroup(m.group);
       }
     } else if (eligible) {
-      for (const m of u.members) m.group.eligible.update(m);
+      for (const m of u.members) {
+        this.policy.keyMember(m);
+        m.group.eligible.update(m.node);
+      }
     }
   }
 
@@ -763,18 +760,25 @@ export class Engine {
   refreshService(s: Service): void {
     const g = s.group;
     const can = s.canStart;
-    if (can && !g.available.contains(s)) g.available.push(s);
-    else if (!can && g.available.contains(s)) g.available.remove(s);
-    else if (can) g.available.update(s);
+    const queued = g.available.contains(s.slot);
+    if (can && !queued) g.available.push(s.slot);
+    else if (!can && queued) g.available.remove(s.slot);
+    else if (can) g.available.update(s.slot);
     this.refreshGroup(g);
   }
 
   private refreshGroup(g: AccessGroup): void {
-    const can = g.eligible.size > 0 && g.available.size > 0;
-    const inHeap = this.readyGroups.contains(g);
-    if (can && !inHeap) this.readyGroups.push(g);
-    else if (!can && inHeap) this.readyGroups.remove(g);
-    else if (can) this.readyGroups.update(g);
+    const top = g.available.peekNode();
+    const can = g.eligible.size > 0 && top !== undefined;
+    const inHeap = this.readyGroups.contains(g.slot);
+    if (can) {
+      // A group is as early as its earliest available service; services' seqs are unique.
+      g.slot.k1 = top.k1;
+      g.slot.k2 = top.k3;
+    }
+    if (can && !inHeap) this.readyGroups.push(g.slot);
+    else if (!can && inHeap) this.readyGroups.remove(g.slot);
+    else if (can) this.readyGroups.update(g.slot);
   }
 
   // ----- internals: access groups ----------------------------------------------------------
@@ -784,7 +788,7 @@ export class Engine {
     const key = AccessGroup.keyOf(s.access);
     let g = this.groups.get(key);
     if (g === undefined) {
-      g = new AccessGroup(key, this.entitySeq++, s.access === 'all' ? 'all' : new Set(s.access), this.memberLess);
+      g = new AccessGroup(key, this.entitySeq++, s.access === 'all' ? 'all' : new Set(s.access));
       this.groups.set(key, g);
       for (const u of this.users.values()) if (g.admits(u.id)) this.addMember(g, u);
     }
@@ -794,17 +798,17 @@ export class Engine {
 
   private leaveGroup(s: Service): void {
     const g = s.group;
-    if (g.available.contains(s)) g.available.remove(s);
+    if (g.available.contains(s.slot)) g.available.remove(s.slot);
     g.services.splice(g.services.indexOf(s), 1);
     if (g.services.length > 0) {
       this.refreshGroup(g);
       return;
     }
     for (const m of g.members.values()) {
-      if (g.eligible.contains(m)) g.eligible.remove(m);
+      if (g.eligible.contains(m.node)) g.eligible.remove(m.node);
       m.user.members.splice(m.user.members.indexOf(m), 1);
     }
-    if (this.readyGroups.contains(g)) this.readyGroups.remove(g);
+    if (this.readyGroups.contains(g.slot)) this.readyGroups.remove(g.slot);
     this.groups.delete(g.key);
   }
 
@@ -815,7 +819,8 @@ export class Engine {
     u.members.push(m);
     if (u.eligible) {
       m.rrKey = ++g.rrCounter;
-      g.eligible.push(m);
+      this.policy.keyMember(m);
+      g.eligible.push(m.node);
       this.refreshGroup(g);
     }
     return m;

@@ -1,96 +1,112 @@
-// A binary min-heap whose items remember their own position, so that an item can be removed or
-// re-keyed in O(log n) without a search. Each item lives in at most one heap at a time: `heapIndex`
-// is its slot there, or -1 when it is in none.
-export interface HeapItem {
-  heapIndex: number;
+// A binary min-heap of nodes that remember their own position, so that a node can be removed or
+// re-keyed in O(log n) without a search. Every heap in the engine orders nodes by the numeric
+// triple (k1, k2, k3): comparisons are inline number compares, with no comparator call, and every
+// heap handles the one node class, which keeps the hot loops monomorphic and fast. Owners encode
+// their order into the triple (with a unique sequence number last, so the order is total and
+// decisions are deterministic).
+export class HeapNode<T> {
+  k1 = 0;
+  k2 = 0;
+  k3 = 0;
+  /** Slot in the heap that holds this node, or -1 when it is in none. */
+  index = -1;
+  constructor(readonly value: T) {}
 }
 
-export class IndexedHeap<T extends HeapItem> {
-  private readonly items: T[] = [];
+function less<T>(a: HeapNode<T>, b: HeapNode<T>): boolean {
+  return a.k1 < b.k1 || (a.k1 === b.k1 && (a.k2 < b.k2 || (a.k2 === b.k2 && a.k3 < b.k3)));
+}
 
-  /** `less` must be a strict total order (ties broken by a sequence number) for determinism. */
-  constructor(private readonly less: (a: T, b: T) => boolean) {}
+export class IndexedHeap<T> {
+  private readonly nodes: HeapNode<T>[] = [];
 
   get size(): number {
-    return this.items.length;
+    return this.nodes.length;
+  }
+
+  /** The smallest node, or undefined when empty. */
+  peekNode(): HeapNode<T> | undefined {
+    return this.nodes[0];
   }
 
   peek(): T | undefined {
-    return this.items[0];
+    const top = this.nodes[0];
+    return top === undefined ? undefined : top.value;
   }
 
-  contains(item: T): boolean {
-    return item.heapIndex >= 0 && this.items[item.heapIndex] === item;
+  contains(node: HeapNode<T>): boolean {
+    return node.index >= 0 && this.nodes[node.index] === node;
   }
 
-  push(item: T): void {
-    item.heapIndex = this.items.length;
-    this.items.push(item);
-    this.siftUp(item.heapIndex);
+  push(node: HeapNode<T>): void {
+    node.index = this.nodes.length;
+    this.nodes.push(node);
+    this.siftUp(node.index);
   }
 
   pop(): T | undefined {
-    const top = this.items[0];
-    if (top !== undefined) this.remove(top);
-    return top;
+    const top = this.nodes[0];
+    if (top === undefined) return undefined;
+    this.remove(top);
+    return top.value;
   }
 
-  remove(item: T): void {
-    const i = item.heapIndex;
-    const last = this.items.pop() as T;
-    item.heapIndex = -1;
-    if (last === item) return;
-    this.items[i] = last;
-    last.heapIndex = i;
+  remove(node: HeapNode<T>): void {
+    const i = node.index;
+    const last = this.nodes.pop() as HeapNode<T>;
+    node.index = -1;
+    if (last === node) return;
+    this.nodes[i] = last;
+    last.index = i;
     this.update(last);
   }
 
-  /** Restores order after `item`'s key changed in either direction. */
-  update(item: T): void {
-    const i = item.heapIndex;
-    if (i > 0 && this.less(item, this.items[(i - 1) >> 1] as T)) this.siftUp(i);
+  /** Restores order after `node`'s keys changed in either direction. */
+  update(node: HeapNode<T>): void {
+    const i = node.index;
+    if (i > 0 && less(node, this.nodes[(i - 1) >> 1] as HeapNode<T>)) this.siftUp(i);
     else this.siftDown(i);
   }
 
-  /** Items in heap order (not sorted); for scans that need every member, e.g. a minimum over keys. */
-  values(): readonly T[] {
-    return this.items;
+  /** Values in heap order (not sorted). */
+  values(): T[] {
+    return this.nodes.map((n) => n.value);
   }
 
   private siftUp(start: number): void {
-    const items = this.items;
-    const item = items[start] as T;
+    const nodes = this.nodes;
+    const node = nodes[start] as HeapNode<T>;
     let i = start;
     while (i > 0) {
       const parentIndex = (i - 1) >> 1;
-      const parent = items[parentIndex] as T;
-      if (!this.less(item, parent)) break;
-      items[i] = parent;
-      parent.heapIndex = i;
+      const parent = nodes[parentIndex] as HeapNode<T>;
+      if (!less(node, parent)) break;
+      nodes[i] = parent;
+      parent.index = i;
       i = parentIndex;
     }
-    items[i] = item;
-    item.heapIndex = i;
+    nodes[i] = node;
+    node.index = i;
   }
 
   private siftDown(start: number): void {
-    const items = this.items;
-    const n = items.length;
-    const item = items[start] as T;
+    const nodes = this.nodes;
+    const n = nodes.length;
+    const node = nodes[start] as HeapNode<T>;
     let i = start;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= n) break;
       const right = left + 1;
       let child = left;
-      if (right < n && this.less(items[right] as T, items[left] as T)) child = right;
-      const c = items[child] as T;
-      if (!this.less(c, item)) break;
-      items[i] = c;
-      c.heapIndex = i;
+      if (right < n && less(nodes[right] as HeapNode<T>, nodes[left] as HeapNode<T>)) child = right;
+      const c = nodes[child] as HeapNode<T>;
+      if (!less(c, node)) break;
+      nodes[i] = c;
+      c.index = i;
       i = child;
     }
-    items[i] = item;
-    item.heapIndex = i;
+    nodes[i] = node;
+    node.index = i;
   }
 }

@@ -7,6 +7,7 @@
 // Virtual times are kept as integer fractions (vtNum / weight) and compared by cross-multiplying,
 // so every decision is exact and machine-independent.
 import type { AccessGroup, Member } from './access-group.ts';
+import type { HeapNode } from './indexed-heap.ts';
 import type { Task } from './task.ts';
 import type { User } from './user.ts';
 
@@ -15,8 +16,10 @@ export const POLICY_NAMES: readonly PolicyName[] = ['fair', 'round-robin', 'fifo
 
 export interface Policy {
   readonly name: PolicyName;
-  memberLess(a: Member, b: Member): boolean;
-  taskLess(a: Task, b: Task): boolean;
+  /** Writes the member's order keys (k1, k2, k3) from its user's state. */
+  keyMember(member: Member): void;
+  /** Writes the task's order keys within its user. */
+  keyTask(task: Task): void;
   /** Called after `member`'s user was given a slot for `task`. */
   onDispatch(member: Member, task: Task): void;
   /** Called when a user becomes eligible again (idle, suspended or blocked before). */
@@ -48,17 +51,18 @@ function fracLess(a: number, b: number, c: number, d: number): boolean {
   return a * d < c * b;
 }
 
-const userTagLess = (a: User, b: User): boolean => {
-  const l = a.vtNum * b.weight;
-  const r = b.vtNum * a.weight;
-  return l < r || (l === r && a.seq < b.seq);
-};
-
-const taskTagLess = (a: Task, b: Task): boolean => {
-  const l = a.vtNum * b.weight;
-  const r = b.vtNum * a.weight;
-  return l < r || (l === r && a.seq < b.seq);
-};
+/**
+ * Encodes the exact fraction vtNum / weight as (whole part, fractional part): the whole part is an
+ * exact integer, and the fractional part r / weight (r < weight <= 10,000) is a correctly rounded
+ * double, so equal fractions give equal doubles and distinct ones (at least 1e-8 apart) keep their
+ * order. Number comparisons on the pair therefore order the fractions exactly.
+ */
+function keyTag(node: HeapNode<unknown>, vtNum: number, weight: number, seq: number): void {
+  const r = vtNum % weight;
+  node.k1 = (vtNum - r) / weight;
+  node.k2 = r / weight;
+  node.k3 = seq;
+}
 
 class FairPolicy implements Policy {
   readonly name = 'fair' as const;
@@ -69,12 +73,12 @@ class FairPolicy implements Policy {
   private finishNum = 0;
   private finishDen = 1;
 
-  memberLess(a: Member, b: Member): boolean {
-    return userTagLess(a.user, b.user);
+  keyMember(m: Member): void {
+    keyTag(m.node, m.user.vtNum, m.user.weight, m.user.seq);
   }
 
-  taskLess(a: Task, b: Task): boolean {
-    return taskTagLess(a, b);
+  keyTask(t: Task): void {
+    keyTag(t.slot, t.vtNum, t.weight, t.seq);
   }
 
   onDispatch(member: Member, task: Task): void {
@@ -137,12 +141,13 @@ class FairPolicy implements Policy {
 class RoundRobinPolicy implements Policy {
   readonly name = 'round-robin' as const;
 
-  memberLess(a: Member, b: Member): boolean {
-    return a.rrKey < b.rrKey;
+  keyMember(m: Member): void {
+    m.node.k1 = m.rrKey; // unique within the group
   }
 
-  taskLess(a: Task, b: Task): boolean {
-    return a.rrKey < b.rrKey || (a.rrKey === b.rrKey && a.seq < b.seq);
+  keyTask(t: Task): void {
+    t.slot.k1 = t.rrKey;
+    t.slot.k3 = t.seq;
   }
 
   onDispatch(member: Member, task: Task): void {
@@ -165,18 +170,19 @@ class RoundRobinPolicy implements Policy {
   restore(): void {}
 }
 
-const fifoTaskLess = (a: Task, b: Task): boolean => a.startAt < b.startAt || (a.startAt === b.startAt && a.seq < b.seq);
-
 class FifoPolicy implements Policy {
   readonly name = 'fifo' as const;
 
-  memberLess(a: Member, b: Member): boolean {
+  keyMember(m: Member): void {
     // Eligible users always have a ready task; the user holding the oldest one goes first.
-    return fifoTaskLess(a.user.ready.peek() as Task, b.user.ready.peek() as Task);
+    const top = m.user.ready.peekNode() as HeapNode<Task>;
+    m.node.k1 = top.k1;
+    m.node.k2 = top.k3;
   }
 
-  taskLess(a: Task, b: Task): boolean {
-    return fifoTaskLess(a, b);
+  keyTask(t: Task): void {
+    t.slot.k1 = t.startAt;
+    t.slot.k3 = t.seq;
   }
 
   onDispatch(): void {}

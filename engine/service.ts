@@ -1,6 +1,6 @@
 // A sending service (an SMTP account or an ESP endpoint) as the engine sees it: its pacing
 // (interval, windows, concurrency), who may use it, its state, and the starts it has made.
-import type { HeapItem } from './indexed-heap.ts';
+import { HeapNode } from './indexed-heap.ts';
 import { retentionMs, windowsFreeAt } from './rate-window.ts';
 import type { WindowSpec } from './rate-window.ts';
 import { StartHistory } from './start-history.ts';
@@ -21,8 +21,9 @@ export interface ServiceSpec {
   readonly access?: 'all' | readonly string[];
 }
 
-export class Service implements HeapItem {
-  heapIndex = -1;
+export class Service {
+  /** Place in its group's queue of available services, keyed (readyAt, 0, seq). */
+  readonly slot = new HeapNode<Service>(this);
   state: ServiceState = 'active';
   pauseReason: PauseReason | null = null;
   /** When a pause ends by itself; null while active, disabled, or paused until an operator resumes. */
@@ -33,7 +34,14 @@ export class Service implements HeapItem {
   inFlight = 0;
   lastStartAt: number | null = null;
   /** Earliest time the next start is allowed by interval and windows (only meaningful when active). */
-  readyAt = 0;
+  get readyAt(): number {
+    return this.slot.k1;
+  }
+
+  set readyAt(t: number) {
+    this.slot.k1 = t;
+  }
+
   sent = 0;
   starts = 0;
   /** Starts kept for the windows; only starts newer than `now - retainMs` can matter. */
@@ -50,6 +58,7 @@ export class Service implements HeapItem {
     public access: 'all' | readonly string[],
   ) {
     this.retainMs = retentionMs(windows);
+    this.slot.k3 = seq;
   }
 
   spec(): ServiceSpecResolved {

@@ -180,7 +180,7 @@ export function snapshotEngine(e: Engine): EngineSnapshot {
       deadlineAt: t.deadlineAt,
       state: t.state,
       started: t.started,
-      ready: t.user.ready.contains(t),
+      ready: t.user.ready.contains(t.slot),
       cursor: t.cursor,
       returned: t.returned.map((r) => ({ ...r })),
       retries: [...t.retries.values()]
@@ -214,9 +214,8 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
   e.queuedTotal = snap.queuedTotal;
   e.inFlightTotal = snap.inFlightTotal;
   e.policy.restore(snap.policyState);
-  const taskLess = (a: Task, b: Task): boolean => e.policy.taskLess(a, b);
   for (const u of snap.users) {
-    const user = new User(u.id, u.seq, u.weight, u.granted, taskLess);
+    const user = new User(u.id, u.seq, u.weight, u.granted);
     Object.assign(user, {
       state: u.state,
       balance: u.balance,
@@ -249,9 +248,8 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
     if (s.resumeTimer) service.resumeTimer = e.timers.restore(s.resumeTimer.at, s.resumeTimer.seq, 'service_resume', s.id);
     e.services.set(service.id, service);
   }
-  const memberLess = (a: Member, b: Member): boolean => e.policy.memberLess(a, b);
   for (const g of snap.groups) {
-    const group = new AccessGroup(g.key, g.seq, g.access === 'all' ? 'all' : new Set(g.access), memberLess);
+    const group = new AccessGroup(g.key, g.seq, g.access === 'all' ? 'all' : new Set(g.access));
     group.rrCounter = g.rrCounter;
     for (const id of g.services) {
       const s = e.services.get(id) as Service;
@@ -284,7 +282,7 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
       rrKey: t.rrKey,
     });
     for (const r of t.returned) task.returned.push({ ...r });
-    for (const r of t.retries) task.retries.push(new RetryItem(r.recipient, r.attempt, r.dueAt));
+    for (const r of t.retries) task.retries.push(new RetryItem(r.recipient, r.attempt, r.dueAt).node);
     for (const f of t.inFlight) task.inFlight.set(f.recipient, { service: e.services.get(f.service) as Service, attempt: f.attempt });
     if (t.startTimer) task.startTimer = e.timers.restore(t.startTimer.at, t.startTimer.seq, 'task_start', t.id);
     if (t.deadlineTimer) task.deadlineTimer = e.timers.restore(t.deadlineTimer.at, t.deadlineTimer.seq, 'task_deadline', t.id);
@@ -293,8 +291,19 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
   }
   // Rebuild the queues from the recorded membership, innermost first (a fifo user's key reads its
   // ready tasks).
-  for (const t of snap.tasks) if (t.ready) (e.users.get(t.user) as User).ready.push(e.tasks.get(t.id) as Task);
-  for (const u of e.users.values()) if (u.eligible) for (const m of u.members) m.group.eligible.push(m);
+  for (const t of snap.tasks) {
+    if (!t.ready) continue;
+    const task = e.tasks.get(t.id) as Task;
+    e.policy.keyTask(task);
+    task.user.ready.push(task.slot);
+  }
+  for (const u of e.users.values()) {
+    if (!u.eligible) continue;
+    for (const m of u.members) {
+      e.policy.keyMember(m);
+      m.group.eligible.push(m.node);
+    }
+  }
   for (const s of e.services.values()) e.refreshService(s);
   return e;
 }

@@ -1,8 +1,7 @@
 // A campaign: a cursor over its recipient list plus the few recipients that wait for a retry or
 // came back from a failing service. Pending recipients cost nothing: there is no object per
 // recipient, only per recipient that is in flight, deferred or returned.
-import { IndexedHeap } from './indexed-heap.ts';
-import type { HeapItem } from './indexed-heap.ts';
+import { HeapNode, IndexedHeap } from './indexed-heap.ts';
 import type { Service } from './service.ts';
 import type { Timer } from './timer-queue.ts';
 import type { User } from './user.ts';
@@ -27,13 +26,17 @@ export interface RecipientRef {
   readonly attempt: number;
 }
 
-export class RetryItem implements HeapItem {
-  heapIndex = -1;
+/** A deferred recipient; retries are ordered by due time, then recipient index (unique in a task). */
+export class RetryItem {
+  readonly node = new HeapNode<RetryItem>(this);
   constructor(
     readonly recipient: number,
     readonly attempt: number,
     readonly dueAt: number,
-  ) {}
+  ) {
+    this.node.k1 = dueAt;
+    this.node.k2 = recipient;
+  }
 }
 
 export interface InFlight {
@@ -41,11 +44,9 @@ export interface InFlight {
   readonly attempt: number;
 }
 
-// Retries are ordered by due time, then by recipient index (unique within a task): a total order.
-const retryLess = (a: RetryItem, b: RetryItem): boolean => a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.recipient < b.recipient);
-
-export class Task implements HeapItem {
-  heapIndex = -1;
+export class Task {
+  /** Place in its user's queue of ready tasks; the policy sets its keys. */
+  readonly slot = new HeapNode<Task>(this);
   state: TaskState = 'active';
   /** The start time has come (tasks without a start time start at creation). */
   started: boolean;
@@ -53,7 +54,7 @@ export class Task implements HeapItem {
   cursor = 0;
   /** Recipients handed back unharmed by a failing service; they go first, lowest index first. */
   readonly returned: RecipientRef[] = [];
-  readonly retries = new IndexedHeap<RetryItem>(retryLess);
+  readonly retries = new IndexedHeap<RetryItem>();
   readonly inFlight = new Map<number, InFlight>();
   sent = 0;
   failed = 0;
@@ -107,7 +108,7 @@ export class Task implements HeapItem {
     if (back !== undefined) return back;
     const retry = this.retries.peek();
     if (retry !== undefined && retry.dueAt <= now) {
-      this.retries.remove(retry);
+      this.retries.remove(retry.node);
       return { recipient: retry.recipient, attempt: retry.attempt };
     }
     return { recipient: this.cursor++, attempt: 1 };

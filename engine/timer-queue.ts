@@ -1,23 +1,25 @@
 // The engine's own deadlines (a task's start or expiry, a retry coming due, a paused service
 // resuming) as one queue ordered by (at, seq). There are no hidden timers: the shell asks
 // `nextWakeAt()` and wakes the engine then.
-import { IndexedHeap } from './indexed-heap.ts';
-import type { HeapItem } from './indexed-heap.ts';
+import { HeapNode, IndexedHeap } from './indexed-heap.ts';
 
 export type TimerKind = 'task_start' | 'task_deadline' | 'retry_due' | 'service_resume';
 
-export class Timer implements HeapItem {
-  heapIndex = -1;
+export class Timer {
+  readonly node = new HeapNode<Timer>(this);
   constructor(
-    public at: number,
-    public seq: number,
+    readonly at: number,
+    readonly seq: number,
     readonly kind: TimerKind,
     readonly target: string,
-  ) {}
+  ) {
+    this.node.k1 = at;
+    this.node.k3 = seq;
+  }
 }
 
 export class TimerQueue {
-  private readonly heap = new IndexedHeap<Timer>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
+  private readonly heap = new IndexedHeap<Timer>();
   private nextSeq = 0;
 
   get seqCounter(): number {
@@ -30,19 +32,19 @@ export class TimerQueue {
 
   schedule(at: number, kind: TimerKind, target: string): Timer {
     const timer = new Timer(at, this.nextSeq++, kind, target);
-    this.heap.push(timer);
+    this.heap.push(timer.node);
     return timer;
   }
 
   /** Restores a timer exactly as it was (snapshot), keeping its tie-break. */
   restore(at: number, seq: number, kind: TimerKind, target: string): Timer {
     const timer = new Timer(at, seq, kind, target);
-    this.heap.push(timer);
+    this.heap.push(timer.node);
     return timer;
   }
 
   cancel(timer: Timer | null): null {
-    if (timer !== null && this.heap.contains(timer)) this.heap.remove(timer);
+    if (timer !== null && this.heap.contains(timer.node)) this.heap.remove(timer.node);
     return null;
   }
 
@@ -55,11 +57,11 @@ export class TimerQueue {
   popDue(now: number): Timer | undefined {
     const top = this.heap.peek();
     if (top === undefined || top.at > now) return undefined;
-    this.heap.remove(top);
+    this.heap.remove(top.node);
     return top;
   }
 
-  all(): readonly Timer[] {
+  all(): Timer[] {
     return this.heap.values();
   }
 }

@@ -42,10 +42,9 @@ export class User {
     readonly seq: number,
     public weight: number,
     quota: number,
-    taskLess: (a: Task, b: Task) => boolean,
   ) {
     this.granted = quota;
     this.balance = quota;
-    this.ready = new IndexedHeap<Task>(taskLess);
+    this.ready = new IndexedHeap<Task>();
   }
 }
