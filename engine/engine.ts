@@ -555,8 +555,10 @@ export class Engine {
     if (o.result === 'service_error') this.onServiceError(s, now, o.retryAfterMs);
     if (o.result === 'service_quota_reached') this.onServiceQuota(s, now);
     if (!t.ended && t.open === 0) this.complete(t, now);
-    this.refreshTask(t);
-    this.refreshService(s);
+    // A final outcome for a task that is still queued changes none of its keys: skip the queues.
+    if (final === null || t.ended || !u.ready.contains(t.slot)) this.refreshTask(t);
+    // An outcome only frees capacity; a service still queued keeps its key (pauses re-queue themselves).
+    if (!s.group.available.contains(s.slot)) this.refreshService(s);
   }
 
   private settleFailure(t: Task, now: number): void {

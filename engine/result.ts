@@ -33,8 +33,11 @@ const SEED_MESSAGES_ZH: Partial<Record<RefusalCode, string>> = {
   SERVICE_QUOTA_EXHAUSTED: '当前发信服务额度已用完',
 };
 
+const OK_VOID: Result<void> = Object.freeze({ ok: true, value: undefined });
+
 export function ok<T>(value: T): Result<T> {
-  return { ok: true, value };
+  // Most commands answer nothing; share one frozen answer instead of allocating one per call.
+  return value === undefined ? (OK_VOID as Result<T>) : { ok: true, value };
 }
 
 export function refuse<T = never>(code: RefusalCode, message: string, path?: string): Result<T> {

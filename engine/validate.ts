@@ -5,7 +5,6 @@ export const MAX_TIME_MS = 8_640_000_000_000_000; // the largest time a JS Date 
 export function idProblem(field: string, value: unknown): string | null {
   if (typeof value !== 'string' || value.length === 0) return `${field} must be a non-empty string, got ${describe(value)}`;
   if (value.length > MAX_ID_LENGTH) return `${field} must be at most ${MAX_ID_LENGTH} characters, got ${value.length}`;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) return `${field} must not contain control characters`;
   return null;
 }
