@@ -42,11 +42,25 @@ export function addressProblem(address: string): string | null {
   return null;
 }
 
+// The whole check above as one expression, for the common case of a valid address; the detailed
+// reason is only worked out for addresses that fail it.
+const VALID_ADDRESS =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]*[A-Za-z-][A-Za-z0-9-]*$/;
+
+function isValidFast(address: string): boolean {
+  if (address.length > 254 || !VALID_ADDRESS.test(address)) return false;
+  const at = address.lastIndexOf('@');
+  if (at > 64) return false;
+  const tld = address.slice(address.lastIndexOf('.') + 1);
+  return tld.length <= 63 && tld[0] !== '-' && tld[tld.length - 1] !== '-';
+}
+
 export function checkRecipients(input: readonly unknown[]): RecipientCheck {
   const accepted: string[] = [];
   const invalid: InvalidRecipient[] = [];
-  const duplicates: DuplicateRecipient[] = [];
-  const firstSeen = new Map<string, number>();
+  // A set is enough on the hot path; first positions are looked up only for the duplicates found.
+  const seen = new Set<string>();
+  const duplicateAt: number[] = [];
   for (let index = 0; index < input.length; index++) {
     const raw = input[index];
     if (typeof raw !== 'string') {
@@ -54,19 +68,33 @@ export function checkRecipients(input: readonly unknown[]): RecipientCheck {
       continue;
     }
     const address = raw.trim();
-    const problem = addressProblem(address);
-    if (problem !== null) {
-      invalid.push({ index, address: raw, reason: problem });
+    if (!isValidFast(address)) {
+      invalid.push({ index, address: raw, reason: addressProblem(address) ?? 'invalid address' });
       continue;
     }
     const key = address.toLowerCase();
-    const first = firstSeen.get(key);
-    if (first !== undefined) {
-      duplicates.push({ index, address: raw, firstIndex: first });
+    if (seen.has(key)) {
+      duplicateAt.push(index);
       continue;
     }
-    firstSeen.set(key, index);
+    seen.add(key);
     accepted.push(address);
   }
-  return { accepted, invalid, duplicates };
+  return { accepted, invalid, duplicates: describeDuplicates(input as readonly string[], duplicateAt) };
+}
+
+function describeDuplicates(input: readonly string[], duplicateAt: readonly number[]): DuplicateRecipient[] {
+  if (duplicateAt.length === 0) return [];
+  const keys = new Set(duplicateAt.map((i) => (input[i] as string).trim().toLowerCase()));
+  const first = new Map<string, number>();
+  for (let i = 0; i < input.length && first.size < keys.size; i++) {
+    const v = input[i];
+    if (typeof v !== 'string') continue;
+    const key = v.trim().toLowerCase();
+    if (keys.has(key) && !first.has(key)) first.set(key, i);
+  }
+  return duplicateAt.map((index) => {
+    const address = input[index] as string;
+    return { index, address, firstIndex: first.get(address.trim().toLowerCase()) as number };
+  });
 }
