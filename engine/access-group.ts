@@ -25,6 +25,9 @@ export class AccessGroup {
   readonly eligible = new IndexedHeap<Member>();
   readonly members = new Map<string, Member>();
   rrCounter = 0;
+  /** Fair policy: the largest finish tag (user virtual time) handed out in this group, num / den. */
+  finishNum = 0;
+  finishDen = 1;
 
   constructor(
     readonly key: string,

@@ -16,7 +16,7 @@ import { resolveOptions, retryDelayMs, servicePauseMs } from './options.ts';
 import type { EngineOptions, ResolvedOptions } from './options.ts';
 import { ceilDiv, createPolicy } from './policy.ts';
 import type { Policy } from './policy.ts';
-import { fixedPeriod, normalizeWindow, retentionMs, windowProblem, windowsRemaining } from './rate-window.ts';
+import { fixedPeriod, normalizeWindow, windowProblem, windowsRemaining } from './rate-window.ts';
 import type { WindowSpec } from './rate-window.ts';
 import { checkRecipients } from './recipients.ts';
 import type { DuplicateRecipient, InvalidRecipient } from './recipients.ts';
@@ -204,11 +204,7 @@ export class Engine {
     this.now = now;
     if (p.intervalMs !== undefined) s.intervalMs = p.intervalMs;
     if (p.concurrency !== undefined) s.concurrency = p.concurrency;
-    if (p.windows !== undefined) {
-      s.windows = p.windows;
-      // Keep what the history already holds: a longer window sees every start still retained.
-      s.retainMs = Math.max(retentionMs(p.windows), p.windows.length > 0 ? s.retainMs : 0);
-    }
+    if (p.windows !== undefined) s.setWindows(p.windows);
     if (p.access !== undefined && AccessGroup.keyOf(p.access) !== s.group.key) {
       this.leaveGroup(s);
       s.access = p.access;
@@ -737,7 +733,7 @@ export class Engine {
   refreshUser(u: User): void {
     const eligible = u.state === 'active' && u.ready.size > 0;
     if (eligible && !u.eligible) {
-      this.policy.onUserEligible(u, this.groups.values());
+      this.policy.onUserEligible(u);
       u.eligible = true;
       for (const m of u.members) {
         this.policy.keyMember(m);

@@ -6,7 +6,7 @@
 // - fifo: the old scheduler, oldest scheduled task first.
 // Virtual times are kept as integer fractions (vtNum / weight) and compared by cross-multiplying,
 // so every decision is exact and machine-independent.
-import type { AccessGroup, Member } from './access-group.ts';
+import type { Member } from './access-group.ts';
 import type { HeapNode } from './indexed-heap.ts';
 import type { Task } from './task.ts';
 import type { User } from './user.ts';
@@ -23,19 +23,9 @@ export interface Policy {
   /** Called after `member`'s user was given a slot for `task`. */
   onDispatch(member: Member, task: Task): void;
   /** Called when a user becomes eligible again (idle, suspended or blocked before). */
-  onUserEligible(user: User, groups: Iterable<AccessGroup>): void;
+  onUserEligible(user: User): void;
   /** Called when a task becomes ready within its user. */
   onTaskReady(task: Task): void;
-  /** Fair policy's system virtual time, for snapshots. */
-  state(): PolicyState;
-  restore(state: PolicyState): void;
-}
-
-export interface PolicyState {
-  readonly vNum: number;
-  readonly vDen: number;
-  readonly finishNum: number;
-  readonly finishDen: number;
 }
 
 /** ceil(a / b) for non-negative safe integers, exact. */
@@ -66,12 +56,6 @@ function keyTag(node: HeapNode<unknown>, vtNum: number, weight: number, seq: num
 
 class FairPolicy implements Policy {
   readonly name = 'fair' as const;
-  // System virtual time (start tag of the furthest-behind eligible user), monotone.
-  private vNum = 0;
-  private vDen = 1;
-  // Largest finish tag handed out: the virtual time after a fully idle period.
-  private finishNum = 0;
-  private finishDen = 1;
 
   keyMember(m: Member): void {
     keyTag(m.node, m.user.vtNum, m.user.weight, m.user.seq);
@@ -83,10 +67,11 @@ class FairPolicy implements Policy {
 
   onDispatch(member: Member, task: Task): void {
     const user = member.user;
+    const g = member.group;
     user.vtNum += 1; // one unit-cost send advances the user's virtual time by 1 / weight
-    if (fracLess(this.finishNum, this.finishDen, user.vtNum, user.weight)) {
-      this.finishNum = user.vtNum;
-      this.finishDen = user.weight;
+    if (fracLess(g.finishNum, g.finishDen, user.vtNum, user.weight)) {
+      g.finishNum = user.vtNum;
+      g.finishDen = user.weight;
     }
     task.vtNum += 1;
     if (fracLess(user.taskFinishNum, user.taskFinishDen, task.vtNum, task.weight)) {
@@ -95,27 +80,25 @@ class FairPolicy implements Policy {
     }
   }
 
-  onUserEligible(user: User, groups: Iterable<AccessGroup>): void {
-    // The current system virtual time: the smallest tag among eligible users, or after an idle
-    // period the largest finish tag. A returning user starts there: idleness banks no credit.
-    let num = -1;
+  onUserEligible(user: User): void {
+    // A returning user starts at the virtual time of the groups it competes in: in each of its
+    // groups, the tag of the eligible user furthest behind, or after an idle period the largest
+    // finish tag handed out there. It takes the latest of these, so that it starts ahead of no one
+    // it competes with anywhere: idleness banks no credit. Groups it does not belong to play no
+    // part (users on slow services elsewhere must not drag it back and give it a burst).
+    let num = 0;
     let den = 1;
-    for (const g of groups) {
+    for (const m of user.members) {
+      const g = m.group;
       const top = g.eligible.peek();
-      if (top !== undefined && (num < 0 || fracLess(top.user.vtNum, top.user.weight, num, den))) {
-        num = top.user.vtNum;
-        den = top.user.weight;
+      const n = top === undefined ? g.finishNum : top.user.vtNum;
+      const d = top === undefined ? g.finishDen : top.user.weight;
+      if (fracLess(num, den, n, d)) {
+        num = n;
+        den = d;
       }
     }
-    if (num < 0) {
-      num = this.finishNum;
-      den = this.finishDen;
-    }
-    if (fracLess(this.vNum, this.vDen, num, den)) {
-      this.vNum = num;
-      this.vDen = den;
-    }
-    user.vtNum = Math.max(user.vtNum, ceilDiv(this.vNum * user.weight, this.vDen));
+    user.vtNum = Math.max(user.vtNum, ceilDiv(num * user.weight, den));
   }
 
   onTaskReady(task: Task): void {
@@ -124,17 +107,6 @@ class FairPolicy implements Policy {
     const num = top === undefined ? user.taskFinishNum : top.vtNum;
     const den = top === undefined ? user.taskFinishDen : top.weight;
     task.vtNum = Math.max(task.vtNum, ceilDiv(num * task.weight, den));
-  }
-
-  state(): PolicyState {
-    return { vNum: this.vNum, vDen: this.vDen, finishNum: this.finishNum, finishDen: this.finishDen };
-  }
-
-  restore(s: PolicyState): void {
-    this.vNum = s.vNum;
-    this.vDen = s.vDen;
-    this.finishNum = s.finishNum;
-    this.finishDen = s.finishDen;
   }
 }
 
@@ -163,11 +135,6 @@ class RoundRobinPolicy implements Policy {
     task.rrKey = ++task.user.rrTaskCounter;
   }
 
-  state(): PolicyState {
-    return { vNum: 0, vDen: 1, finishNum: 0, finishDen: 1 };
-  }
-
-  restore(): void {}
 }
 
 class FifoPolicy implements Policy {
@@ -189,11 +156,6 @@ class FifoPolicy implements Policy {
   onUserEligible(): void {}
   onTaskReady(): void {}
 
-  state(): PolicyState {
-    return { vNum: 0, vDen: 1, finishNum: 0, finishDen: 1 };
-  }
-
-  restore(): void {}
 }
 
 export function createPolicy(name: PolicyName): Policy {

@@ -21,6 +21,10 @@ export interface ServiceSpec {
   readonly access?: 'all' | readonly string[];
 }
 
+/** A calendar day is at most 25 h; keep a little more so a day window added later sees it all. */
+const MIN_RETAIN_MS = 26 * 3_600_000;
+const MIN_HISTORY_CAP = 1024;
+
 export class Service {
   /** Place in its group's queue of available services, keyed (readyAt, 0, seq). */
   readonly slot = new HeapNode<Service>(this);
@@ -44,9 +48,17 @@ export class Service {
 
   sent = 0;
   starts = 0;
-  /** Starts kept for the windows; only starts newer than `now - retainMs` can matter. */
+  /**
+   * Recent starts, kept whether or not the service has windows, so that a window added or
+   * tightened mid-run is judged against the real past: the starts of the last `retainMs`, and at
+   * most the last `historyCap` of them. Both only grow, and `historyCap` is at least every limit
+   * ever configured, which is all a window needs to decide exactly (its limit-th most recent
+   * start). A window added later with a limit above the cap, after more than `historyCap` starts
+   * in its period, would undercount; `historyCap` starts at 1024 to make that unlikely.
+   */
   history = new StartHistory();
-  retainMs = 0;
+  retainMs: number;
+  historyCap: number;
   group!: AccessGroup;
 
   constructor(
@@ -57,8 +69,16 @@ export class Service {
     public concurrency: number,
     public access: 'all' | readonly string[],
   ) {
-    this.retainMs = retentionMs(windows);
+    this.retainMs = Math.max(MIN_RETAIN_MS, retentionMs(windows));
+    this.historyCap = Math.max(MIN_HISTORY_CAP, ...windows.map((w) => w.limit));
     this.slot.k3 = seq;
+  }
+
+  /** New limits: the history only ever grows to serve them, never shrinks below what it kept. */
+  setWindows(windows: readonly WindowSpec[]): void {
+    this.windows = windows;
+    this.retainMs = Math.max(this.retainMs, retentionMs(windows));
+    this.historyCap = Math.max(this.historyCap, ...windows.map((w) => w.limit));
   }
 
   spec(): ServiceSpecResolved {
@@ -75,10 +95,9 @@ export class Service {
     this.lastStartAt = now;
     this.starts++;
     this.inFlight++;
-    if (this.retainMs > 0) {
-      this.history.dropThrough(now - this.retainMs);
-      this.history.push(now);
-    }
+    this.history.dropThrough(now - this.retainMs);
+    if (this.history.length >= this.historyCap) this.history.dropOldest();
+    this.history.push(now);
   }
 
   /** May take another send now or later (not paused, disabled or full). */

@@ -6,7 +6,6 @@ import { AccessGroup, Member } from './access-group.ts';
 import { Engine } from './engine.ts';
 import type { PauseReason } from './events.ts';
 import type { EngineOptions, ResolvedOptions } from './options.ts';
-import type { PolicyState } from './policy.ts';
 import type { WindowSpec } from './rate-window.ts';
 import { Service } from './service.ts';
 import type { ServiceState } from './service.ts';
@@ -41,6 +40,7 @@ export interface ServiceSnapshot {
   readonly starts: number;
   readonly history: readonly number[];
   readonly retainMs: number;
+  readonly historyCap: number;
 }
 
 export interface UserSnapshot {
@@ -65,6 +65,8 @@ export interface GroupSnapshot {
   readonly seq: number;
   readonly access: 'all' | readonly string[];
   readonly rrCounter: number;
+  readonly finishNum: number;
+  readonly finishDen: number;
   readonly services: readonly string[];
   readonly members: readonly { readonly user: string; readonly rrKey: number }[];
 }
@@ -106,7 +108,6 @@ export interface EngineSnapshot {
   readonly queuedTotal: number;
   readonly inFlightTotal: number;
   readonly options: ResolvedOptions;
-  readonly policyState: PolicyState;
   readonly services: readonly ServiceSnapshot[];
   readonly users: readonly UserSnapshot[];
   readonly groups: readonly GroupSnapshot[];
@@ -124,7 +125,6 @@ export function snapshotEngine(e: Engine): EngineSnapshot {
     queuedTotal: e.queuedTotal,
     inFlightTotal: e.inFlightTotal,
     options: e.options,
-    policyState: e.policy.state(),
     services: [...e.services.values()].map((s) => ({
       id: s.id,
       seq: s.seq,
@@ -144,6 +144,7 @@ export function snapshotEngine(e: Engine): EngineSnapshot {
       starts: s.starts,
       history: s.history.toArray(),
       retainMs: s.retainMs,
+      historyCap: s.historyCap,
     })),
     users: [...e.users.values()].map((u) => ({
       id: u.id,
@@ -166,6 +167,8 @@ export function snapshotEngine(e: Engine): EngineSnapshot {
       seq: g.seq,
       access: g.access === 'all' ? 'all' : [...g.access],
       rrCounter: g.rrCounter,
+      finishNum: g.finishNum,
+      finishDen: g.finishDen,
       services: g.services.map((s) => s.id),
       members: [...g.members.values()].map((m) => ({ user: m.user.id, rrKey: m.rrKey })),
     })),
@@ -213,7 +216,6 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
   e.timers.seqCounter = snap.timerSeq;
   e.queuedTotal = snap.queuedTotal;
   e.inFlightTotal = snap.inFlightTotal;
-  e.policy.restore(snap.policyState);
   for (const u of snap.users) {
     const user = new User(u.id, u.seq, u.weight, u.granted);
     Object.assign(user, {
@@ -244,6 +246,7 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
       starts: s.starts,
       history: StartHistory.from(s.history),
       retainMs: s.retainMs,
+      historyCap: s.historyCap,
     });
     if (s.resumeTimer) service.resumeTimer = e.timers.restore(s.resumeTimer.at, s.resumeTimer.seq, 'service_resume', s.id);
     e.services.set(service.id, service);
@@ -251,6 +254,8 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
   for (const g of snap.groups) {
     const group = new AccessGroup(g.key, g.seq, g.access === 'all' ? 'all' : new Set(g.access));
     group.rrCounter = g.rrCounter;
+    group.finishNum = g.finishNum;
+    group.finishDen = g.finishDen;
     for (const id of g.services) {
       const s = e.services.get(id) as Service;
       group.services.push(s);

@@ -33,6 +33,12 @@ export class StartHistory {
     }
   }
 
+  dropOldest(): void {
+    if (this.count === 0) return;
+    this.head = (this.head + 1) % this.ring.length;
+    this.count--;
+  }
+
   /** Number of starts strictly after `t` (binary search). */
   countAfter(t: number): number {
     let lo = 0;
