@@ -28,6 +28,10 @@ export class AccessGroup {
   /** Fair policy: the largest finish tag (user virtual time) handed out in this group, num / den. */
   finishNum = 0;
   finishDen = 1;
+  /** Cached by the engine (see summarizeGroup); valid while summaryVersion matches. */
+  usableCount = 0;
+  ratePerMs = 0;
+  summaryVersion = -1;
 
   constructor(
     readonly key: string,

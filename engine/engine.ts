@@ -115,6 +115,8 @@ export class Engine {
   /** @internal */ readonly timers = new TimerQueue();
   /** @internal Recipients that are open and not in flight, over all tasks. */ queuedTotal = 0;
   /** @internal */ inFlightTotal = 0;
+  /** Bumped by every change to any service, to invalidate the groups' cached summaries. */
+  private serviceVersion = 0;
   private readonly sink: ((event: EngineEvent) => void) | null;
 
   constructor(options: EngineOptions = {}) {
@@ -188,6 +190,7 @@ export class Engine {
     this.services.set(s.id, s);
     this.joinGroup(s);
     s.recomputeReadyAt(now);
+    this.serviceVersion++;
     this.sink?.({ t: now, type: 'service_added', service: s.id, spec: s.spec() });
     this.refreshService(s);
     return ok(undefined);
@@ -214,6 +217,7 @@ export class Engine {
     }
     s.recomputeReadyAt(now);
     if (s.group.available.contains(s.slot)) s.group.available.update(s.slot);
+    this.serviceVersion++;
     this.sink?.({ t: now, type: 'service_updated', service: s.id, spec: s.spec() });
     this.refreshService(s);
     return ok(undefined);
@@ -353,11 +357,9 @@ export class Engine {
     if (u.balance < count) {
       return refuse('INSUFFICIENT_USER_QUOTA', `user '${u.id}' has ${u.balance} quota left; ${label} needs ${count}`, 'recipients');
     }
-    const usable = this.usableServices(u);
-    if (usable.length === 0) return refuse('NO_AVAILABLE_SERVICE', `user '${u.id}' has no usable sending service`, 'user');
-    let capacity = 0;
-    for (const s of usable) capacity += windowsRemaining(s.windows, s.history, now);
-    if (capacity === 0) {
+    const reach = this.serviceReach(u, now);
+    if (!reach.usable) return refuse('NO_AVAILABLE_SERVICE', `user '${u.id}' has no usable sending service`, 'user');
+    if (!reach.capacity) {
       return refuse('SERVICE_QUOTA_EXHAUSTED', `every sending service of user '${u.id}' has used its quota for now`, 'user');
     }
 
@@ -388,7 +390,7 @@ export class Engine {
       recipients: accepted,
       invalid,
       duplicates,
-      estimatedCompletionAt: this.estimateCompletion(u, usable, Math.max(now, startAt)),
+      estimatedCompletionAt: this.estimateCompletion(u, reach.ratePerMs, Math.max(now, startAt)),
     });
   }
 
@@ -652,6 +654,7 @@ export class Engine {
 
   private disable(s: Service, reason: 'operator' | 'error'): void {
     s.state = 'disabled';
+    this.serviceVersion++;
     s.pauseReason = null;
     s.resumeAt = null;
     s.resumeTimer = this.timers.cancel(s.resumeTimer);
@@ -661,6 +664,7 @@ export class Engine {
 
   private activate(s: Service): void {
     s.state = 'active';
+    this.serviceVersion++;
     s.pauseReason = null;
     s.resumeAt = null;
     s.resumeTimer = this.timers.cancel(s.resumeTimer);
@@ -824,19 +828,30 @@ export class Engine {
     return m;
   }
 
-  private usableServices(u: User): Service[] {
-    const out: Service[] = [];
-    for (const m of u.members) for (const s of m.group.services) if (s.state !== 'disabled') out.push(s);
-    return out;
+  /**
+   * What the user's services can do for a new task: whether any is usable (not disabled), whether
+   * any has window quota left now, and their combined rate. Per-group sums are cached until a
+   * service changes, so creating many tasks does not rescan large shared pools.
+   */
+  private serviceReach(u: User, now: number): { usable: boolean; capacity: boolean; ratePerMs: number } {
+    let usable = false;
+    let capacity = false;
+    let ratePerMs = 0;
+    for (const m of u.members) {
+      const g = m.group;
+      if (g.summaryVersion !== this.serviceVersion) summarizeGroup(g, this.serviceVersion);
+      if (g.usableCount === 0) continue;
+      usable = true;
+      ratePerMs += g.ratePerMs;
+      for (let i = 0; !capacity && i < g.services.length; i++) {
+        const svc = g.services[i] as Service;
+        capacity = svc.state !== 'disabled' && windowsRemaining(svc.windows, svc.history, now) > 0;
+      }
+    }
+    return { usable, capacity, ratePerMs };
   }
 
-  private estimateCompletion(u: User, usable: readonly Service[], from: number): number {
-    let ratePerMs = 0;
-    for (const s of usable) {
-      let r = s.concurrency / Math.max(1, s.intervalMs);
-      for (const w of s.windows) r = Math.min(r, w.limit / w.periodMs);
-      ratePerMs += r;
-    }
+  private estimateCompletion(u: User, ratePerMs: number, from: number): number {
     let competitors = 1;
     for (const m of u.members) competitors = Math.max(competitors, m.group.eligible.size + (u.eligible ? 0 : 1));
     return from + Math.ceil((u.reserved * competitors) / ratePerMs);
@@ -944,6 +959,22 @@ export class Engine {
     }
     return ok({ count: checked.accepted.length, ...checked });
   }
+}
+
+/** Caches a group's count of usable services and their combined nominal rate (sends per ms). */
+function summarizeGroup(g: AccessGroup, version: number): void {
+  let usable = 0;
+  let rate = 0;
+  for (const s of g.services) {
+    if (s.state === 'disabled') continue;
+    usable++;
+    let r = s.concurrency / Math.max(1, s.intervalMs);
+    for (const w of s.windows) r = Math.min(r, w.limit / w.periodMs);
+    rate += r;
+  }
+  g.usableCount = usable;
+  g.ratePerMs = rate;
+  g.summaryVersion = version;
 }
 
 export function createEngine(options: EngineOptions = {}): Engine {
