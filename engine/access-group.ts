@@ -30,6 +30,8 @@ export class AccessGroup {
   finishDen = 1;
   /** Cached by the engine (see summarizeGroup); valid while summaryVersion matches. */
   usableCount = 0;
+  paceRatePerMs = 0;
+  burst = 0;
   ratePerMs = 0;
   summaryVersion = -1;
 

@@ -390,7 +390,7 @@ export class Engine {
       recipients: accepted,
       invalid,
       duplicates,
-      estimatedCompletionAt: this.estimateCompletion(u, reach.ratePerMs, Math.max(now, startAt)),
+      estimatedCompletionAt: this.estimateCompletion(u, reach, Math.max(now, startAt)),
     });
   }
 
@@ -833,28 +833,38 @@ export class Engine {
    * any has window quota left now, and their combined rate. Per-group sums are cached until a
    * service changes, so creating many tasks does not rescan large shared pools.
    */
-  private serviceReach(u: User, now: number): { usable: boolean; capacity: boolean; ratePerMs: number } {
+  private serviceReach(u: User, now: number): { usable: boolean; capacity: boolean; pace: number; burst: number; ratePerMs: number } {
     let usable = false;
     let capacity = false;
+    let pace = 0;
+    let burst = 0;
     let ratePerMs = 0;
     for (const m of u.members) {
       const g = m.group;
       if (g.summaryVersion !== this.serviceVersion) summarizeGroup(g, this.serviceVersion);
       if (g.usableCount === 0) continue;
       usable = true;
+      pace += g.paceRatePerMs;
+      burst += g.burst;
       ratePerMs += g.ratePerMs;
       for (let i = 0; !capacity && i < g.services.length; i++) {
         const svc = g.services[i] as Service;
         capacity = svc.state !== 'disabled' && windowsRemaining(svc.windows, svc.history, now) > 0;
       }
     }
-    return { usable, capacity, ratePerMs };
+    return { usable, capacity, pace, burst, ratePerMs };
   }
 
-  private estimateCompletion(u: User, ratePerMs: number, from: number): number {
+  /**
+   * A rough estimate: the user's open work times the number of users it shares with, sent at the
+   * services' pace while their windows allow a burst, then at the windows' long-run rate.
+   */
+  private estimateCompletion(u: User, reach: { pace: number; burst: number; ratePerMs: number }, from: number): number {
     let competitors = 1;
     for (const m of u.members) competitors = Math.max(competitors, m.group.eligible.size + (u.eligible ? 0 : 1));
-    return from + Math.ceil((u.reserved * competitors) / ratePerMs);
+    const work = u.reserved * competitors;
+    const fast = Math.min(work, reach.burst);
+    return from + Math.ceil(fast / reach.pace + (work - fast) / reach.ratePerMs);
   }
 
   private setUserState(now: number, id: string, state: 'active' | 'suspended'): Result<void> {
@@ -961,18 +971,33 @@ export class Engine {
   }
 }
 
-/** Caches a group's count of usable services and their combined nominal rate (sends per ms). */
+/**
+ * Caches what task creation needs of a group: how many services are usable, their pace when their
+ * windows do not bind (sends per ms), how many sends their windows allow in a burst, and their
+ * long-run rate once the windows do bind.
+ */
 function summarizeGroup(g: AccessGroup, version: number): void {
   let usable = 0;
+  let paceRate = 0;
+  let burst = 0;
   let rate = 0;
   for (const s of g.services) {
     if (s.state === 'disabled') continue;
     usable++;
-    let r = s.concurrency / Math.max(1, s.intervalMs);
-    for (const w of s.windows) r = Math.min(r, w.limit / w.periodMs);
-    rate += r;
+    const pace = s.concurrency / Math.max(1, s.intervalMs);
+    let longRun = pace;
+    let limit = Infinity;
+    for (const w of s.windows) {
+      longRun = Math.min(longRun, w.limit / w.periodMs);
+      limit = Math.min(limit, w.limit);
+    }
+    paceRate += pace;
+    burst += limit;
+    rate += longRun;
   }
   g.usableCount = usable;
+  g.paceRatePerMs = paceRate;
+  g.burst = burst;
   g.ratePerMs = rate;
   g.summaryVersion = version;
 }
