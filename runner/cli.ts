@@ -1,6 +1,7 @@
 // `fairsend run | task | service | quota | status`: the runner's command line. Exit codes: 0 ok,
 // 2 bad input or a refused command (with a message that names what and where).
 import { readFileSync, existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
 import { ConfigError, loadRunnerConfig } from './config.ts';
@@ -9,6 +10,7 @@ import { parseListenAddress, startStatusServer } from './http.ts';
 import { statusReport, submitCommand, awaitCommand } from './operator.ts';
 import type { StatusReport, Submitted } from './operator.ts';
 import { createRunner, RunnerStartError } from './runner.ts';
+import type { Runner } from './runner.ts';
 import { openDatabase } from './store.ts';
 import { importTask } from './task-import.ts';
 
@@ -73,9 +75,23 @@ async function run(options: { config: string; db: string; http?: string }): Prom
   const config = loadRunnerConfig(options.config);
   const listen = options.http === undefined ? null : parseListenAddress(options.http);
   if (listen !== null && 'error' in listen) throw new InputError(listen.error);
+  let runner: Runner | null = null;
+  let server: Server | null = null;
+  if (listen !== null) {
+    try {
+      server = await startStatusServer(() => runner, listen.host, listen.port);
+    } catch (err) {
+      throw new InputError(`--http ${options.http}: cannot listen: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
   const logger = pino({ name: 'fairsend' });
-  const runner = createRunner(config, { dbFile: options.db, logger });
-  const server = listen === null ? null : await startStatusServer(runner, listen.host, listen.port);
+  try {
+    runner = createRunner(config, { dbFile: options.db, logger });
+  } catch (err) {
+    server?.close();
+    throw err;
+  }
+  const started = runner;
   if (server !== null) logger.info({ http: options.http }, 'serving /status and /metrics');
   let stopping = false;
   const stop = (signal: string): void => {
@@ -83,11 +99,11 @@ async function run(options: { config: string; db: string; http?: string }): Prom
     stopping = true;
     logger.info({ signal }, 'stopping: finishing sends in flight');
     server?.close();
-    void runner.stop().then(() => process.exit(0));
+    void started.stop().then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  runner.start();
+  started.start();
 }
 
 function positiveInt(text: string, what: string): number {
@@ -106,10 +122,10 @@ async function taskAdd(options: TaskAddOptions): Promise<void> {
     html: options.html === undefined ? undefined : readText(options.html, '--html'),
   };
   const id = options.id ?? `t${Date.now().toString(36)}`;
-  const db = openDatabase(options.db);
+  const db = openExisting(options.db);
   try {
     const imported = importTask(db, Date.now(), { id, user: options.user, csvText, template, from: options.from });
-    for (const row of imported.rejected) process.stderr.write(`${options.csv}:${row.line}: rejected (${row.reason}): ${row.message}\n`);
+    for (const row of imported.rejected) process.stderr.write(`${options.csv}: rejected ${row.message} (${row.reason})\n`);
     if (!imported.ok) fail(`task add: ${imported.code}: ${imported.message}`);
     process.stdout.write(`task ${id}: ${imported.accepted} recipients accepted, ${imported.rejected.length} rejected\n`);
     printSubmitted(`task ${id}`, await awaitCommand(db, imported.commandId, 3_000));
@@ -166,7 +182,7 @@ export function registerRunnerCommands(program: Command): void {
     .action(guarded((options: { db: string; json?: boolean }) => {
       const db = openExisting(options.db);
       try {
-        const report = statusReport(db, Date.now());
+        const report = statusReport(db);
         if (options.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else printStatus(report);
       } finally {

@@ -8,10 +8,21 @@ const id = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters o
 const positiveInt = z.number().int().positive();
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const windowSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('rolling'), limit: positiveInt, periodMs: positiveInt }),
   z.strictObject({
-    kind: z.literal('fixed'), limit: positiveInt, periodMs: positiveInt, timeZone: z.string().optional(),
+    kind: z.literal('fixed'), limit: positiveInt, periodMs: positiveInt, timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris').optional(),
+  }).refine((w) => w.timeZone === undefined || w.periodMs === 3_600_000 || w.periodMs === 86_400_000, {
+    message: 'with a timeZone, periodMs must be 3600000 (calendar hour) or 86400000 (calendar day)', path: ['periodMs'],
   }),
 ]);
 

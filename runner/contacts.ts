@@ -32,7 +32,7 @@ export function isValidAddress(address: string): boolean {
   return address.length <= 254 && ADDRESS.test(address);
 }
 
-interface ParsedRow { record: Record<string, string>; info: { lines: number; raw?: string } }
+interface ParsedRow { record: Record<string, string>; info: { bytes: number; raw?: string } }
 
 function parseRows(text: string): { ok: true; rows: ParsedRow[] } | { ok: false; message: string } {
   try {
@@ -47,11 +47,17 @@ function parseRows(text: string): { ok: true; rows: ParsedRow[] } | { ok: false;
   }
 }
 
-/** The line a record starts on: where it ends minus the line breaks inside it. */
-function startLine(row: ParsedRow): number {
-  const raw = row.info.raw ?? '';
-  const breaks = (raw.replace(/\r?\n$/, '').match(/\r\n|\r|\n/g) ?? []).length;
-  return row.info.lines - breaks;
+/**
+ * The line a record starts on. csv-parse's own `lines` counts differently for \r, \n and \r\n
+ * endings, so count from the record's byte offset instead: `bytes` is where the record ends and
+ * `raw` is what it consumed (with any skipped empty lines in front).
+ */
+function startLine(row: ParsedRow, file: Buffer): number {
+  const raw = Buffer.from(row.info.raw ?? '', 'utf8');
+  let start = row.info.bytes - raw.length;
+  while (start < row.info.bytes && (file[start] === 0x0a || file[start] === 0x0d)) start += 1;
+  const before = file.subarray(0, start).toString('utf8');
+  return 1 + (before.match(/\r\n|\r|\n/g) ?? []).length;
 }
 
 function checkRow(record: Record<string, string>, column: string, line: number, seen: Map<string, number>): RejectedRow | Contact {
@@ -87,8 +93,9 @@ export function parseContacts(text: string): ContactsResult {
   const contacts: Contact[] = [];
   const rejected: RejectedRow[] = [];
   const seen = new Map<string, number>();
+  const file = Buffer.from(text, 'utf8');
   for (const row of parsed.rows) {
-    const checked = checkRow(row.record, column, startLine(row), seen);
+    const checked = checkRow(row.record, column, startLine(row, file), seen);
     if ('reason' in checked) rejected.push(checked);
     else contacts.push(checked);
   }

@@ -30,6 +30,8 @@ export interface DevSmtpServerOptions {
   replyForRecipient?: (address: string) => ScriptedReply | null;
   /** Largest message accepted, in bytes (the server refuses bigger ones). */
   sizeMaxBytes?: number;
+  /** Wait this long after receiving a message before answering 250 (tests: a crash mid-send). */
+  replyDelayMs?: number;
 }
 
 export interface DevSmtpServer {
@@ -61,7 +63,8 @@ export async function startDevSmtpServer(options: DevSmtpServerOptions = {}): Pr
         const envelope = session.envelope;
         const from = envelope.mailFrom === false ? '' : envelope.mailFrom.address;
         options.onMessage?.({ at: Date.now(), from, to: envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback(null);
+        if ((options.replyDelayMs ?? 0) > 0) setTimeout(() => callback(null), options.replyDelayMs);
+        else callback(null);
       });
     },
   });

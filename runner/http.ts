@@ -13,10 +13,17 @@ export function parseListenAddress(text: string): { host: string; port: number }
   return { host: (match[1] ?? '').replace(/^\[|\]$/g, ''), port };
 }
 
-export function startStatusServer(runner: Runner, host: string, port: number): Promise<Server> {
+/**
+ * `source` gives the runner once there is one: the CLI binds the port before it opens the database,
+ * so a busy port is refused before anything is written (503 until then).
+ */
+export function startStatusServer(source: Runner | (() => Runner | null), host: string, port: number): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET') {
+    const runner = typeof source === 'function' ? source() : source;
+    if (runner === null) {
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('starting\n');
+    } else if (req.method !== 'GET') {
       res.writeHead(405, { allow: 'GET' }).end();
     } else if (path === '/status') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(runner.status(), null, 2)}\n`);

@@ -58,11 +58,17 @@ export interface StatusReport {
   pendingCommands: number;
 }
 
-export function statusReport(db: Db, now: number): StatusReport {
+export function statusReport(db: Db): StatusReport {
+  // One read transaction: in WAL mode it sees one consistent state, even if the running runner
+  // replaces the snapshot and trims the journal between our reads.
+  return db.transaction(() => readStatus(db))();
+}
+
+function readStatus(db: Db): StatusReport {
   const core = openRunnerCore(db, null);
   return {
     runner: { pid: liveRunnerPid(db), heartbeatAt: lastHeartbeat(db) },
-    engine: core === null ? null : core.engine.status(Math.max(now, core.now())),
+    engine: core === null ? null : core.engine.status(),
     tasks: db.prepare('SELECT id, user, state, total, sent, failed, note FROM tasks ORDER BY created_at, id').all() as StatusReport['tasks'],
     ledger: ledgerBalances(db),
     pendingCommands: (db.prepare("SELECT count(*) AS n FROM commands WHERE status = 'pending'").get() as { n: number }).n,

@@ -1,10 +1,12 @@
 // The synchronous heart of the runner: the engine plus its database, without timers or sockets.
-// Every engine call goes through `commit`, which stores the call's events, their projection and
-// the new engine snapshot in one SQLite transaction. The CLI uses the same core to apply commands
+// Every engine call goes through `commit`, which stores the call itself (journal), its events and
+// their projection in one SQLite transaction, plus a fresh snapshot every SNAPSHOT_EVERY_CALLS calls. The CLI uses the same core to apply commands
 // when no runner is up, so there is exactly one way to change state.
 import type { Database as Db } from 'better-sqlite3';
 import { createEngine, restoreEngine } from '../engine/index.ts';
-import type { Engine, EngineEvent, EngineOptions } from '../engine/index.ts';
+import type { Engine, EngineEvent, EngineOptions, EngineSnapshot } from '../engine/index.ts';
+import { appendJournal, journaled, replayJournal, SNAPSHOT_EVERY_CALLS } from './engine-journal.ts';
+import type { JournalEntry } from './engine-journal.ts';
 import { finishCommand, pendingCommands } from './commands.ts';
 import type { Command, CommandResult } from './commands.ts';
 import type { RunnerConfig } from './config.ts';
@@ -31,6 +33,11 @@ export interface RunnerCore {
   commit<T>(fn: (now: number) => T): T;
   /** Applies up to COMMANDS_PER_WAKE_MAX pending operator commands; returns how many. */
   applyPendingCommands(): number;
+  /**
+   * Engine options of the config that differ from those the database's engine was created with.
+   * The database's win (decisions must replay identically); the runner warns about these.
+   */
+  readonly ignoredOptions: string[];
 }
 
 export function engineOptionsOf(config: RunnerConfig): StoredEngineOptions {
@@ -53,6 +60,18 @@ function writeStoredOptions(db: Db, options: StoredEngineOptions): void {
     .run(JSON.stringify(options));
 }
 
+function differingOptions(wanted: StoredEngineOptions, actual: EngineSnapshot['options']): string[] {
+  const out: string[] = [];
+  if (wanted.policy !== actual.policy) out.push('policy');
+  if (wanted.chargeFailures !== actual.chargeFailures) out.push('chargeFailures');
+  if (wanted.quotaWaitMs !== undefined && wanted.quotaWaitMs !== actual.quotaWaitMs) out.push('quotaWaitMs');
+  const differs = (a: object | undefined, b: object): boolean =>
+    a !== undefined && Object.entries(a).some(([k, v]) => (b as Record<string, unknown>)[k] !== v);
+  if (differs(wanted.retry, actual.retry)) out.push('retry');
+  if (differs(wanted.servicePause, actual.servicePause)) out.push('servicePause');
+  return out;
+}
+
 /**
  * Opens the core on a database: restores the engine from the stored snapshot, or creates a fresh
  * one (only when `options` are given: the runner; the CLI never creates an engine).
@@ -67,26 +86,45 @@ export function openRunnerCore(db: Db, options: StoredEngineOptions | null, cloc
     return last;
   };
   const buffer: EngineEvent[] = [];
-  const engineOptions: EngineOptions = { ...effective, onEvent: (e: EngineEvent) => { buffer.push(e); } };
+  let replaying = false;
+  const onEvent = (e: EngineEvent): void => {
+    // Replayed calls re-emit events that are already in the log and the tables.
+    if (!replaying) buffer.push(e);
+  };
   const snapshot = loadSnapshot(db);
-  let engine: Engine;
+  let raw: Engine;
   if (snapshot === null) {
     if (options === null) return null;
-    engine = createEngine({ ...engineOptions, startAt: now() });
+    raw = createEngine({ ...effective, onEvent, startAt: now() });
   } else {
-    engine = restoreEngine(snapshot.body as Parameters<typeof restoreEngine>[0], engineOptions);
+    raw = restoreEngine(snapshot.body as EngineSnapshot, { onEvent });
+    replaying = true;
+    try {
+      last = Math.max(last, replayJournal(db, raw, snapshot.journalSeq));
+    } finally {
+      replaying = false;
+    }
   }
-  if (options !== null) writeStoredOptions(db, options);
-  const projection = { chargeFailures: effective.chargeFailures };
+  const ignoredOptions = snapshot === null || options === null ? [] : differingOptions(options, (snapshot.body as EngineSnapshot).options);
+  const chargeFailures = snapshot === null ? effective.chargeFailures : (snapshot.body as EngineSnapshot).options.chargeFailures;
+  if (options !== null && snapshot === null) writeStoredOptions(db, options);
+  const journal: JournalEntry[] = [];
+  const engine = journaled(raw, journal);
+  const projection = { chargeFailures };
+  let callsSinceSnapshot = snapshot === null ? SNAPSHOT_EVERY_CALLS : 0;
 
   const commit = <T>(fn: (t: number) => T): T => {
     const t = now();
     const run = db.transaction(() => {
       buffer.length = 0;
+      journal.length = 0;
       const value = fn(t);
-      if (buffer.length > 0) {
-        applyEvents(db, buffer as unknown as StoredEvent[], projection);
-        saveSnapshot(db, t, engine.snapshot());
+      const seq = appendJournal(db, journal);
+      if (buffer.length > 0) applyEvents(db, buffer as unknown as StoredEvent[], projection);
+      callsSinceSnapshot += journal.length;
+      if (callsSinceSnapshot >= SNAPSHOT_EVERY_CALLS && seq > 0) {
+        saveSnapshot(db, t, raw.snapshot(), seq);
+        callsSinceSnapshot = 0;
       }
       return value;
     });
@@ -94,11 +132,12 @@ export function openRunnerCore(db: Db, options: StoredEngineOptions | null, cloc
       return run();
     } finally {
       buffer.length = 0;
+      journal.length = 0;
     }
   };
 
   const core: RunnerCore = {
-    db, engine, chargeFailures: effective.chargeFailures, now, commit,
+    db, engine, chargeFailures, now, commit, ignoredOptions,
     applyPendingCommands: () => {
       const rows = pendingCommands(db);
       for (const row of rows) {

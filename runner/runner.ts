@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { Dispatch } from '../engine/index.ts';
 import { hasPendingCommands } from './commands.ts';
-import { messageIdDomainOf } from './config.ts';
+import { ConfigError, messageIdDomainOf } from './config.ts';
 import type { RunnerConfig } from './config.ts';
 import { syncConfig } from './config-sync.ts';
 import { buildMessage } from './message.ts';
@@ -82,11 +82,25 @@ function recoverInFlight(core: RunnerCore, config: RunnerConfig, log: Logger): R
     return [];
   }
   const interval = new Map(config.services.map((s) => [s.id, s.intervalMs]));
-  // A resend is a new start on the service: keep the interval after the start that was cut off.
-  return rows.map((r) => ({
-    dispatch: { t: r.dispatched_at, service: r.service, user: r.user, task: r.task, recipient: r.idx, attempt: r.attempt },
-    dueAt: r.dispatched_at + (interval.get(r.service) ?? 0),
-  }));
+  // A resend is a start the engine does not know about: space the resends of one service by its
+  // interval, after the start that was cut off.
+  const lastStart = new Map<string, number>();
+  return rows.map((r) => {
+    const gap = interval.get(r.service) ?? 0;
+    const dueAt = Math.max(r.dispatched_at, lastStart.get(r.service) ?? r.dispatched_at) + gap;
+    lastStart.set(r.service, dueAt);
+    return { dispatch: { t: r.dispatched_at, service: r.service, user: r.user, task: r.task, recipient: r.idx, attempt: r.attempt }, dueAt };
+  });
+}
+
+/**
+ * The engine may not start anything before this time: one interval after the last resend, so
+ * the resends (unknown to the engine's start history) keep every service's interval. Windows may
+ * count up to one extra start per resend; that is the documented price of at-least-once.
+ */
+function engineHoldUntil(resends: readonly Resend[], config: RunnerConfig): number {
+  const interval = new Map(config.services.map((s) => [s.id, s.intervalMs]));
+  return resends.reduce((until, r) => Math.max(until, r.dueAt + (interval.get(r.dispatch.service) ?? 0)), 0);
 }
 
 export function createRunner(config: RunnerConfig, options: RunnerOptions): Runner {
@@ -102,13 +116,23 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
   const opened = openRunnerCore(db, engineOptionsOf(config), clock);
   if (opened === null) throw new RunnerStartError('cannot open the engine');
   const core: RunnerCore = opened;
+  if (core.ignoredOptions.length > 0) {
+    log.warn({ fields: core.ignoredOptions }, 'these engine options differ from the ones this database was created with; the database keeps its own');
+  }
   const problems = syncConfig(core, config);
-  for (const p of problems) log.error({ path: p.path }, `config refused by the engine: ${p.message}`);
+  if (problems.length > 0) {
+    // The engine checks what zod cannot (e.g. a time zone name); a refused config is bad input.
+    releaseLock(db, process.pid);
+    db.close();
+    throw new ConfigError(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+  }
   const domain = messageIdDomainOf(config);
   const senders = new Map(config.services.map((s) => [s.id, s.from ?? config.from]));
-  const metrics = createRunnerMetrics(() => core.engine.status(core.now()));
+  const metrics = createRunnerMetrics(() => core.engine.status());
   const sends = new Set<Promise<void>>();
   let resends = recoverInFlight(core, config, log);
+  let holdUntil = engineHoldUntil(resends, config);
+  const intervalOf = new Map(config.services.map((s) => [s.id, s.intervalMs]));
   let timer: NodeJS.Timeout | null = null;
   let timerAt = Number.POSITIVE_INFINITY;
   let stopping = false;
@@ -157,7 +181,14 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
     if (due.length === 0) return;
     resends = resends.filter((r) => r.dueAt > now);
     for (const r of due) {
-      db.prepare('UPDATE recipients SET sends = sends + 1 WHERE task = ? AND idx = ?').run(r.dispatch.task, r.dispatch.recipient);
+      // The timer may fire late: keep the engine one interval behind the resend's actual start.
+      holdUntil = Math.max(holdUntil, now + (intervalOf.get(r.dispatch.service) ?? 0));
+      // Not an engine event, but on the log for audit: who got a second copy, and when.
+      db.transaction(() => {
+        db.prepare('UPDATE recipients SET sends = sends + 1 WHERE task = ? AND idx = ?').run(r.dispatch.task, r.dispatch.recipient);
+        db.prepare('INSERT INTO events (t, type, body) VALUES (?, ?, ?)')
+          .run(now, 'runner_resend', JSON.stringify({ t: now, type: 'runner_resend', service: r.dispatch.service, task: r.dispatch.task, recipient: r.dispatch.recipient, attempt: r.dispatch.attempt }));
+      })();
       log.info({ service: r.dispatch.service, task: r.dispatch.task, recipient: r.dispatch.recipient }, 'resending a sub-task that was in flight at a crash');
       startSend(r.dispatch);
     }
@@ -168,7 +199,7 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
     const now = core.now();
     let due = now + config.commandPollMs;
     const next = core.engine.nextWakeAt();
-    if (next !== null) due = Math.min(due, next);
+    if (next !== null) due = Math.min(due, Math.max(next, holdUntil));
     for (const r of resends) due = Math.min(due, r.dueAt);
     if (timer !== null && timerAt <= due) return;
     if (timer !== null) clearTimeout(timer);
@@ -182,8 +213,12 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
       const now = core.now();
       if (hasPendingCommands(db)) core.applyPendingCommands();
       const next = core.engine.nextWakeAt();
-      const dispatches = next !== null && next <= core.now() ? core.commit((t) => core.engine.poll(t)) : [];
-      for (const d of dispatches) startSend(d);
+      if (next !== null && next <= core.now() && core.now() >= holdUntil) {
+        const polled = core.commit((t) => core.engine.poll(t));
+        // The clock never goes backwards here (core.now clamps), so a refusal is a bug.
+        if (!polled.ok) throw new Error(`engine refused poll: ${polled.error.code}: ${polled.error.message}`);
+        for (const d of polled.value) startSend(d);
+      }
       fireResends(now);
       if (now - lastHeartbeat >= HEARTBEAT_EVERY_MS) {
         heartbeat(db, now, process.pid);
@@ -228,7 +263,7 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
       const tasks = db.open
         ? db.prepare('SELECT id, user, state, total, sent, failed FROM tasks ORDER BY created_at, id').all() as RunnerStatus['tasks']
         : [];
-      return { pid: process.pid, running: !stopping, sendsInFlight: sends.size, engine: core.engine.status(core.now()), tasks };
+      return { pid: process.pid, running: !stopping, sendsInFlight: sends.size, engine: core.engine.status(), tasks };
     },
     wake,
   };

@@ -34,6 +34,10 @@ const MIGRATIONS: readonly string[] = [
      args TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending', result TEXT, applied_at INTEGER);
    CREATE INDEX commands_status ON commands (status, id);
    CREATE TABLE runner_lock (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, heartbeat_at INTEGER NOT NULL);`,
+  // 2: engine calls since the last snapshot (see engine-journal.ts); snapshots become periodic.
+  // AUTOINCREMENT: seq must never be reused after the journal is emptied by a snapshot.
+  `CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL, args TEXT NOT NULL);
+   ALTER TABLE engine_snapshot ADD COLUMN journal_seq INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -61,14 +65,23 @@ export function migrate(db: Db): void {
   }
 }
 
-export function loadSnapshot(db: Db): { t: number; body: unknown } | null {
-  const row = db.prepare('SELECT t, body FROM engine_snapshot WHERE id = 1').get() as { t: number; body: string } | undefined;
-  return row === undefined ? null : { t: row.t, body: JSON.parse(row.body) as unknown };
+export interface StoredSnapshot {
+  t: number;
+  body: unknown;
+  /** The last journal entry the snapshot includes; later entries are replayed on restore. */
+  journalSeq: number;
 }
 
-export function saveSnapshot(db: Db, t: number, body: unknown): void {
-  db.prepare('INSERT INTO engine_snapshot (id, t, body) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET t = excluded.t, body = excluded.body')
-    .run(t, JSON.stringify(body));
+export function loadSnapshot(db: Db): StoredSnapshot | null {
+  const row = db.prepare('SELECT t, body, journal_seq FROM engine_snapshot WHERE id = 1').get() as { t: number; body: string; journal_seq: number } | undefined;
+  return row === undefined ? null : { t: row.t, body: JSON.parse(row.body) as unknown, journalSeq: row.journal_seq };
+}
+
+/** Stores the snapshot and drops the journal entries it includes. */
+export function saveSnapshot(db: Db, t: number, body: unknown, journalSeq = 0): void {
+  db.prepare('INSERT INTO engine_snapshot (id, t, body, journal_seq) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET t = excluded.t, body = excluded.body, journal_seq = excluded.journal_seq')
+    .run(t, JSON.stringify(body), journalSeq);
+  db.prepare('DELETE FROM journal WHERE seq <= ?').run(journalSeq);
 }
 
 export function lastEventTime(db: Db): number {

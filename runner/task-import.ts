@@ -36,6 +36,7 @@ export function importTask(db: Db, now: number, input: TaskInput): TaskImportRes
   if (problem !== null) {
     return { ok: false, code: problem.includes('already exists') ? 'DUPLICATE_ID' : 'INVALID_ARGUMENT', message: problem, rejected: [] };
   }
+  // Everything is checked before the one write transaction below: a refusal writes nothing.
   const parsed = parseContacts(input.csvText);
   if (!parsed.ok) return { ok: false, code: 'BAD_CSV', message: parsed.message, rejected: [] };
   if (parsed.contacts.length === 0) {

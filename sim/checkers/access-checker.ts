@@ -26,7 +26,13 @@ export class AccessChecker extends BaseChecker {
     const allowed = this.access.get(e.service);
     if (allowed === undefined) this.log.add(`dispatch on unknown service '${e.service}'`, [e]);
     else if (allowed !== null && !allowed.has(e.user)) {
-      this.log.add(`user '${e.user}' sent through service '${e.service}', whose access list is [${[...allowed].join(', ')}]`, [e]);
+      this.log.add(`user '${e.user}' sent through service '${e.service}', whose access list is ${listText(allowed)}`, [e]);
     }
   }
+}
+
+/** Names at most a few users: a message must stay readable when the list has hundreds. */
+function listText(users: ReadonlySet<string>): string {
+  const shown = [...users].slice(0, 5);
+  return `[${shown.join(', ')}${users.size > shown.length ? `, … ${users.size - shown.length} more` : ''}]`;
 }

@@ -71,6 +71,8 @@ export interface TaskCreated extends CheckedEvent {
   readonly recipients: number;
   readonly reserved: number;
   readonly startAt: number;
+  /** Weight among the user's tasks (default 1). */
+  readonly weight?: number;
 }
 
 /** `task_started`, `task_paused`, `task_resumed`, `retry_due`, `user_*` and similar: ids only. */

@@ -32,9 +32,13 @@ export class ViolationLog {
 
   constructor(private readonly checker: string) {}
 
-  add(message: string, events: readonly CheckedEvent[]): void {
+  /** Returns the kept violation (null once the first few are kept), so a checker may sharpen it later. */
+  add(message: string, events: readonly CheckedEvent[]): Violation | null {
     this.count++;
-    if (this.kept.length < VIOLATIONS_KEPT) this.kept.push({ checker: this.checker, message, events: [...events] });
+    if (this.kept.length >= VIOLATIONS_KEPT) return null;
+    const v = { checker: this.checker, message, events: [...events] };
+    this.kept.push(v);
+    return v;
   }
 
   total(): number {

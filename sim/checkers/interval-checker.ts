@@ -2,7 +2,8 @@
  * Invariant 1: two send starts on one service are never closer than its `intervalMs`, and never
  * more than `concurrency` sends are in flight on it. The spec in force is the latest
  * `service_added` / `service_updated`; the last start is kept across an update, so a new, longer
- * interval is measured from the real previous start. O(1) per event.
+ * interval is measured from the real previous start. O(1) per event: sends in flight are a
+ * count per service (which dispatch an outcome answers is the recipient checker's business).
  */
 import { BaseChecker } from './checker.ts';
 import type { CheckedEvent, DispatchEvent, OutcomeEvent, ServiceSpecChange } from './checked-event.ts';
@@ -11,8 +12,8 @@ interface ServiceState {
   intervalMs: number;
   concurrency: number;
   lastStart: DispatchEvent | null;
-  /** Dispatches without an outcome yet, keyed "task\u0000recipient". */
-  inFlight: Map<string, DispatchEvent>;
+  /** Dispatches on this service without an outcome yet. */
+  inFlight: number;
 }
 
 export class IntervalChecker extends BaseChecker {
@@ -31,7 +32,7 @@ export class IntervalChecker extends BaseChecker {
   private onSpec(e: ServiceSpecChange): void {
     const s = this.services.get(e.service);
     if (s === undefined) {
-      this.services.set(e.service, { intervalMs: e.spec.intervalMs, concurrency: e.spec.concurrency, lastStart: null, inFlight: new Map() });
+      this.services.set(e.service, { intervalMs: e.spec.intervalMs, concurrency: e.spec.concurrency, lastStart: null, inFlight: 0 });
     } else {
       s.intervalMs = e.spec.intervalMs;
       s.concurrency = e.spec.concurrency;
@@ -48,22 +49,19 @@ export class IntervalChecker extends BaseChecker {
     if (last !== null && e.t - last.t < s.intervalMs) {
       this.log.add(`service '${e.service}': starts at ${last.t} and ${e.t} are ${e.t - last.t} ms apart, intervalMs is ${s.intervalMs}`, [last, e]);
     }
-    if (s.inFlight.size + 1 > s.concurrency) {
-      const oldest = s.inFlight.values().next().value as DispatchEvent;
-      this.log.add(`service '${e.service}': ${s.inFlight.size + 1} sends in flight at ${e.t}, concurrency is ${s.concurrency}`, [oldest, e]);
+    if (s.inFlight + 1 > s.concurrency) {
+      this.log.add(`service '${e.service}': ${s.inFlight + 1} sends in flight at ${e.t}, concurrency is ${s.concurrency}`, last === null ? [e] : [last, e]);
     }
     s.lastStart = e;
-    s.inFlight.set(key(e), e);
+    s.inFlight++;
   }
 
   private onOutcome(e: OutcomeEvent): void {
     const s = this.services.get(e.service);
-    if (s === undefined || !s.inFlight.delete(key(e))) {
-      this.log.add(`outcome on service '${e.service}' for task '${e.task}' recipient ${e.recipient}, which is not in flight there`, [e]);
+    if (s === undefined || s.inFlight === 0) {
+      this.log.add(`outcome on service '${e.service}' for task '${e.task}' recipient ${e.recipient}, with no send in flight there`, [e]);
+      return;
     }
+    s.inFlight--;
   }
-}
-
-function key(e: { task: string; recipient: number }): string {
-  return `${e.task}\u0000${e.recipient}`;
 }

@@ -14,6 +14,8 @@ export interface BarSeries {
   color?: string;
   /** Per-category colour overrides (e.g. red for a failing sweep point). */
   colors?: readonly string[];
+  /** Written on the baseline where a value is null, so that a gap never reads as "zero, best". */
+  missingLabel?: string;
 }
 
 export interface BarChartSpec {
@@ -39,7 +41,8 @@ export function barChart(spec: BarChartSpec): string {
   const top = legend(items, MARGIN.left, MARGIN.top + 6, right - MARGIN.left);
   const plot: Plot = { left: MARGIN.left, right, top: MARGIN.top + top.height + 8, bottom: CHART_HEIGHT + top.height - MARGIN.bottom };
   const values = spec.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
-  if (spec.categories.length === 0 || values.length === 0) return emptyChart(spec.title, plot, top.height);
+  // Bars that are all missing still get axes: their "missing" labels are the message.
+  if (spec.categories.length === 0) return emptyChart(spec.title, plot, top.height);
   const ys = axisScale({ ...spec.y, min: Math.min(0, spec.y.min ?? 0) }, values, plot.bottom, plot.top, TICK_COUNT_Y);
   const band = (plot.right - plot.left) / spec.categories.length;
   let body = yAxis(ys, plot, spec.y.label) + bars(spec, items, ys, plot, band) + categoryAxis(spec, plot, band);
@@ -54,14 +57,22 @@ function bars(spec: BarChartSpec, items: readonly LegendItem[], ys: Scale, plot:
   const rects: string[] = [];
   for (const [si, s] of spec.series.entries()) {
     for (const [ci, v] of s.values.entries()) {
-      if (v === null || ci >= spec.categories.length) continue;
+      if (ci >= spec.categories.length) continue;
       const x = plot.left + ci * band + (band - groupWidth) / 2 + si * barWidth;
+      if (v === null) {
+        if (s.missingLabel !== undefined) rects.push(missingMark(s.missingLabel, x + barWidth / 2, zero, s.colors?.[ci] ?? items[si]!.color));
+        continue;
+      }
       const y = ys(v);
       const color = s.colors?.[ci] ?? items[si]!.color;
       rects.push(`<rect x="${px(x)}" y="${px(Math.min(y, zero))}" width="${px(Math.max(1, barWidth - 2))}" height="${px(Math.abs(zero - y))}" fill="${color}"><title>${escapeHtml(`${s.name} · ${spec.categories[ci]}: ${ys.format(v)}`)}</title></rect>`);
     }
   }
   return `<g class="bars">${rects.join('')}</g>`;
+}
+
+function missingMark(label: string, x: number, baseline: number, color: string): string {
+  return `<text x="${px(x)}" y="${px(baseline - 8)}" text-anchor="middle" class="tick" style="fill:${color};font-weight:600">${escapeHtml(label)}</text>`;
 }
 
 /** Category labels under each band; long labels are shortened so that neighbours never overlap. */

@@ -7,7 +7,8 @@ import { escapeHtml } from './escape-html.ts';
 import { formatCompact, formatDurationTick, formatPercent } from './format.ts';
 import { durationTicks, niceTicks } from './nice-ticks.ts';
 
-export type AxisKind = 'number' | 'duration' | 'fraction';
+/** 'log-duration' spreads durations over decades (100 ms … 7 d), for long-tailed completion times. */
+export type AxisKind = 'number' | 'duration' | 'fraction' | 'log-duration';
 
 export interface AxisSpec {
   label: string;
@@ -57,14 +58,21 @@ export function px(n: number): string {
   return String(Math.round(n * 10) / 10);
 }
 
-export function tickFormat(kind: AxisKind): (value: number) => string {
-  if (kind === 'duration') return formatDurationTick;
-  if (kind === 'fraction') return (v) => formatPercent(v, 0);
+/** Tick labels with just enough digits that neighbouring ticks never read the same. */
+export function tickFormat(kind: AxisKind, stepHint = 1): (value: number) => string {
+  if (kind === 'duration' || kind === 'log-duration') return formatDurationTick;
+  if (kind === 'fraction') {
+    const digits = Math.max(0, Math.ceil(-Math.log10(stepHint * 100) - 1e-9));
+    return (v) => formatPercent(v, digits);
+  }
   return formatCompact;
 }
 
+const LOG_DURATION_TICKS_MS = [100, 1_000, 10_000, 60_000, 600_000, 3_600_000, 21_600_000, 86_400_000, 604_800_000];
+
 /** A linear scale over the data's extent widened to whole ticks, mapped onto [from, to] px. */
 export function axisScale(spec: AxisSpec, values: readonly number[], from: number, to: number, count: number): Scale {
+  if (spec.kind === 'log-duration') return logDurationScale(values, from, to);
   const finite = values.filter((v) => Number.isFinite(v));
   const lo = Math.min(spec.min ?? Infinity, ...finite);
   const hi = Math.max(spec.max ?? -Infinity, ...finite);
@@ -74,7 +82,23 @@ export function axisScale(spec: AxisSpec, values: readonly number[], from: numbe
   const d1 = ticks[ticks.length - 1] as number;
   const scale = ((v: number) => from + ((v - d0) / (d1 - d0)) * (to - from)) as Scale;
   scale.ticks = ticks;
-  scale.format = tickFormat(spec.kind);
+  scale.format = tickFormat(spec.kind, ticks.length > 1 ? (ticks[1] as number) - d0 : 1);
+  return scale;
+}
+
+/** Log scale over the decade-like ticks that cover the positive data; values ≤ the first tick sit on it. */
+function logDurationScale(values: readonly number[], from: number, to: number): Scale {
+  const positive = values.filter((v) => Number.isFinite(v) && v > 0);
+  const lo = positive.length === 0 ? 1_000 : Math.min(...positive);
+  const hi = positive.length === 0 ? 60_000 : Math.max(...positive);
+  const first = [...LOG_DURATION_TICKS_MS].reverse().find((t) => t <= lo) ?? LOG_DURATION_TICKS_MS[0] as number;
+  const last = LOG_DURATION_TICKS_MS.find((t) => t >= hi) ?? LOG_DURATION_TICKS_MS[LOG_DURATION_TICKS_MS.length - 1] as number;
+  const ticks = LOG_DURATION_TICKS_MS.filter((t) => t >= first && t <= Math.max(last, first * 10));
+  const l0 = Math.log10(ticks[0] as number);
+  const l1 = Math.log10(ticks[ticks.length - 1] as number);
+  const scale = ((v: number) => from + ((Math.log10(Math.max(v, ticks[0] as number)) - l0) / (l1 - l0)) * (to - from)) as Scale;
+  scale.ticks = ticks;
+  scale.format = formatDurationTick;
   return scale;
 }
 

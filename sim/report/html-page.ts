@@ -53,8 +53,8 @@ h3{font-size:17px;margin:28px 0 10px}
 .verdict.fail{background:#ffebe9;color:var(--fail);border:1px solid #ffcecb}
 .table-wrap{overflow-x:auto;margin:8px 0 16px}
 table{border-collapse:collapse;width:100%;font-size:13.5px}
-th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-th,td.num{white-space:nowrap}
+th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+td.num,td:first-child{white-space:nowrap}
 th{background:var(--bg-soft);font-weight:600}
 tbody tr:nth-child(even){background:#fbfcfd}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -70,4 +70,5 @@ figure svg{display:block;width:100%;height:auto}
 pre{background:var(--bg-soft);border:1px solid var(--line);border-radius:6px;padding:10px;overflow-x:auto;font-size:12px}
 .ok{color:var(--pass);font-weight:600}.bad{color:var(--fail);font-weight:600}
 tr.best td{background:#dafbe1}
+.nowrap{white-space:nowrap}
 `;

@@ -43,15 +43,17 @@ export function lineChart(spec: LineChartSpec): string {
   if (all.length === 0) return emptyChart(spec.title, plot, top.height);
   const xs = axisScale(spec.x, all.map((p) => p[0]), plot.left, plot.right, TICK_COUNT_X);
   const ys = axisScale(spec.y, all.map((p) => p[1]), plot.bottom, plot.top, TICK_COUNT_Y);
-  const marks = spec.series.map((s, i) => seriesMarks(s, items[i]!.color, mode, xs, ys)).join('');
+  const marks = spec.series.map((s, i) => seriesMarks(s, items[i]!.color, mode, xs, ys, i)).join('');
   const body = yAxis(ys, plot, spec.y.label) + (spec.diagonal ? diagonal(xs, ys) : '') + marks + xAxis(xs, plot, spec.x.label) + top.svg;
   return svgDocument(spec.title, CHART_HEIGHT + top.height, body);
 }
 
-function seriesMarks(series: LineSeries, color: string, mode: 'line' | 'step' | 'markers', xs: Scale, ys: Scale): string {
+function seriesMarks(series: LineSeries, color: string, mode: 'line' | 'step' | 'markers', xs: Scale, ys: Scale, index: number): string {
   if (mode === 'markers') {
-    const dots = series.points.map(([x, y]) => `<circle cx="${px(xs(x))}" cy="${px(ys(y))}" r="3.5"/>`).join('');
-    return `<g fill="${color}" fill-opacity="0.75">${dots}</g>`;
+    // Later series get smaller dots, so that where policies agree every colour still shows.
+    const r = px(Math.max(2, 5 - 1.25 * index));
+    const dots = series.points.map(([x, y]) => `<circle cx="${px(xs(x))}" cy="${px(ys(y))}" r="${r}"/>`).join('');
+    return `<g fill="${color}" fill-opacity="0.8">${dots}</g>`;
   }
   const d = linePath(series.points, xs, ys, mode === 'step');
   return `<path d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"/>`;

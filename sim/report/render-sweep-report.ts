@@ -58,7 +58,7 @@ function sweepMarkdown(input: SweepInput): string {
 function sweepHtml(input: SweepInput): string {
   const table = sweepTable(input);
   const status = table.headers.length - 2;
-  const rows = table.rows.map((r, i) => r.map((c, j) => (j === status ? `${badge(input.points[i]!.pass)}${i === input.smallestPassing ? ' smallest' : ''}` : escapeHtml(c))));
+  const rows = table.rows.map((r, i) => r.map((c, j) => (j === status ? `<span class="nowrap">${badge(input.points[i]!.pass)}${i === input.smallestPassing ? ' smallest' : ''}</span>` : escapeHtml(c))));
   const rowClasses = input.points.map((_, i) => (i === input.smallestPassing ? 'best' : ''));
   const rowsHtml = htmlTable(table.headers, rows, table.numeric, rowClasses);
   const ok = input.smallestPassing !== null;
@@ -80,7 +80,7 @@ export function sweepChart(input: SweepInput): string {
     categories: input.points.map((p) => pointLabel(p, input.parameters)),
     xLabel: input.parameters.join(', '),
     y: { label: 'p99 completion', kind: 'duration', min: 0 },
-    series: [{ name: 'p99 completion (meets expectations)', values: input.points.map((p) => p.p99CompletionMs), color: PASS_COLOR, colors: input.points.map((p) => (p.pass ? PASS_COLOR : FAIL_COLOR)) }],
+    series: [{ name: 'p99 completion (meets expectations)', values: input.points.map((p) => p.p99CompletionMs), color: PASS_COLOR, colors: input.points.map((p) => (p.pass ? PASS_COLOR : FAIL_COLOR)), missingLabel: 'no p99' }],
     line: { name: 'utilisation', values: input.points.map((p) => p.utilisation), axis: { label: 'utilisation', kind: 'fraction', min: 0, max: 1 }, color: '#4e79a7' },
     extraLegend: [{ name: 'fails expectations', color: FAIL_COLOR, mark: 'box' }],
   });

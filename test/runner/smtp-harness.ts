@@ -27,11 +27,12 @@ export function parseHeaders(raw: string): { headers: Map<string, string>; body:
   return { headers, body: split < 0 ? '' : raw.slice(split + 4) };
 }
 
-export async function startSmtpHarness(): Promise<SmtpHarness> {
+export async function startSmtpHarness(options: { replyDelayMs?: number } = {}): Promise<SmtpHarness> {
   const received: Received[] = [];
   const scripts = new Map<string, { reply: ScriptedReply; times: number }>();
   const waiters: { count: number; resolve: () => void }[] = [];
   const server = await startDevSmtpServer({
+    ...options,
     onMessage: (m) => {
       received.push({ ...m, ...parseHeaders(m.raw) });
       for (const w of waiters.filter((x) => received.length >= x.count)) w.resolve();

@@ -1,0 +1,13 @@
+export { AccessChecker } from './access-checker.ts';
+export { ALL_CHECKERS, checkersForPolicy, createCheckers } from './checker-set.ts';
+export { VIOLATIONS_KEPT } from './checker.ts';
+export { FairnessChecker } from './fairness-checker.ts';
+export { IntervalChecker } from './interval-checker.ts';
+export { LocalPeriods } from './local-period.ts';
+export { QuotaChecker } from './quota-checker.ts';
+export { RecipientChecker } from './recipient-checker.ts';
+export { WindowChecker } from './window-checker.ts';
+export type { CheckedEvent } from './checked-event.ts';
+export type { Checker, Violation } from './checker.ts';
+export type { CheckerName, CheckerOptions, CheckerSet } from './checker-set.ts';
+export type { UserLedger } from './quota-checker.ts';

@@ -1,0 +1,157 @@
+// The operator CLI in process (commander program + stubbed process.exit): bad input exits 2 with a
+// message naming what and where and writes nothing; commands apply without a running runner.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { registerRunnerCommands } from '../../runner/cli.ts';
+import { createRunner } from '../../runner/runner.ts';
+import { createMemoryTransport } from '../../runner/transport.ts';
+import { openDatabase } from '../../runner/store.ts';
+import { smtpConfig, tempDir } from './fixtures.ts';
+
+class Exit extends Error {
+  constructor(readonly code: number) { super(`exit ${code}`); }
+}
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const exit = vi.spyOn(process, 'exit').mockImplementation((code) => { throw new Exit(Number(code ?? 0)); });
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => { stdout += String(chunk); return true; });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => { stderr += String(chunk); return true; });
+  const program = new Command().exitOverride((e) => { throw new Exit(e.exitCode === 0 ? 0 : 2); });
+  registerRunnerCommands(program);
+  let code = 0;
+  try {
+    await program.parseAsync(['node', 'fairsend', ...args]);
+  } catch (e) {
+    if (!(e instanceof Exit)) throw e;
+    code = e.code;
+  } finally {
+    exit.mockRestore();
+    out.mockRestore();
+    err.mockRestore();
+  }
+  return { code, stdout, stderr };
+}
+
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => { tmp = tempDir(); });
+afterEach(() => { tmp.remove(); });
+
+/** A database a runner has used (users alice 20, bob 20), with no runner up. */
+async function usedDatabase(): Promise<string> {
+  const dbFile = join(tmp.dir, 'ops.db');
+  const runner = createRunner(smtpConfig(2525), { dbFile, logger: pino({ level: 'silent' }), transports: { smtp1: createMemoryTransport() } });
+  await runner.stop();
+  return dbFile;
+}
+
+function file(name: string, text: string): string {
+  const path = join(tmp.dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('fairsend CLI (runner commands)', () => {
+  it('run: a bad config exits 2 naming the field, and creates no database', async () => {
+    const config = file('bad.yaml', 'from: a@b.test\nservices:\n  - id: s1\n    intervalMs: -5\n    transport: { kind: smtp, host: 127.0.0.1, port: 2525 }\n');
+    const dbFile = join(tmp.dir, 'never.db');
+    const result = await cli(['run', '--config', config, '--db', dbFile]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`fairsend: ${config}: services[0].intervalMs: Too small: expected number to be >0\n`);
+    expect(existsSync(dbFile)).toBe(false);
+  });
+
+  it('run: a missing credential variable exits 2 naming it, never a value', async () => {
+    const config = file('auth.yaml', 'from: a@b.test\nservices:\n  - id: s1\n    intervalMs: 100\n    transport: { kind: smtp, host: 127.0.0.1, port: 2525, auth: { userEnv: FS_TEST_NO_USER, passEnv: FS_TEST_NO_PASS } }\n');
+    const result = await cli(['run', '--config', config, '--db', join(tmp.dir, 'x.db')]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'fairsend: services[0].transport.auth.userEnv: environment variable FS_TEST_NO_USER is not set\n' });
+  });
+
+  it('task add: rejected rows are listed with line numbers; a file with no valid row writes nothing', async () => {
+    const dbFile = await usedDatabase();
+    const csv = file('bad.csv', 'email,name\nnope,A\nx@example.test,"B\nC"\n');
+    const text = file('m.txt', 'Hi {{name}}');
+    const result = await cli(['task', 'add', '--db', dbFile, '--user', 'alice', '--csv', csv, '--subject', 'S', '--text', text, '--id', 't1']);
+    expect(result).toEqual({
+      code: 2, stdout: '',
+      stderr: `${csv}: rejected line 2: "nope" is not a valid email address (MALFORMED_ADDRESS)\n${csv}: rejected line 3: field "name" contains a line break (LINE_BREAK_IN_FIELD)\nfairsend: task add: NO_VALID_RECIPIENTS: no row of the CSV is a valid, new recipient\n`,
+    });
+    const db = openDatabase(dbFile);
+    expect(db.prepare('SELECT count(*) AS n FROM tasks').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM commands').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('task add: missing body, unknown merge field, bad amount and missing database exit 2', async () => {
+    const dbFile = await usedDatabase();
+    const csv = file('ok.csv', 'email,name\na@example.test,A\n');
+    const text = file('m.txt', 'Hi {{nickname}}');
+    expect(await cli(['task', 'add', '--db', dbFile, '--user', 'alice', '--csv', csv, '--subject', 'S'])).toEqual({ code: 2, stdout: '', stderr: 'fairsend: task add needs --text FILE or --html FILE\n' });
+    expect((await cli(['task', 'add', '--db', dbFile, '--user', 'alice', '--csv', csv, '--subject', 'S', '--text', text])).stderr)
+      .toBe('fairsend: task add: INVALID_ARGUMENT: the template uses fields the CSV does not have: nickname\n');
+    expect(await cli(['quota', 'grant', 'alice', 'ten', '--db', dbFile])).toEqual({ code: 2, stdout: '', stderr: 'fairsend: amount must be a positive integer, got "ten"\n' });
+    const missing = join(tmp.dir, 'missing.db');
+    expect((await cli(['status', '--db', missing])).code).toBe(2);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('applies commands itself when no runner is up, and reports engine refusals', async () => {
+    const dbFile = await usedDatabase();
+    const csv = file('ok.csv', 'email,name\na@example.test,A\nb@example.test,B\n');
+    const text = file('m.txt', 'Hi {{name}}');
+    const added = await cli(['task', 'add', '--db', dbFile, '--user', 'alice', '--csv', csv, '--subject', 'Hi {{name}}', '--text', text, '--id', 'spring']);
+    expect(added.code).toBe(0);
+    expect(added.stdout.split('\n')[0]).toBe('task spring: 2 recipients accepted, 0 rejected');
+    expect(added.stdout.split('\n')[1]?.startsWith('task spring: done {"task":"spring","reserved":2,')).toBe(true);
+    expect(await cli(['task', 'cancel', 'spring', '--db', dbFile])).toEqual({ code: 0, stdout: 'task cancel spring: done {"refunded":2}\n', stderr: '' });
+    expect(await cli(['task', 'resume', 'spring', '--db', dbFile])).toEqual({ code: 2, stdout: '', stderr: "fairsend: task resume spring refused: INVALID_STATE: task 'spring' is cancelled, not paused\n" });
+    expect(await cli(['quota', 'grant', 'bob', '5', '--db', dbFile])).toEqual({ code: 0, stdout: 'quota grant bob: done {"balance":25}\n', stderr: '' });
+    const big = file('big.csv', ['email,name', ...Array.from({ length: 30 }, (_, i) => `u${i}@example.test,U${i}`)].join('\n'));
+    const refused = await cli(['task', 'add', '--db', dbFile, '--user', 'bob', '--csv', big, '--subject', 'S', '--text', text, '--id', 'huge']);
+    expect(refused).toEqual({
+      code: 2, stdout: 'task huge: 30 recipients accepted, 0 rejected\n',
+      stderr: "fairsend: task huge refused: INSUFFICIENT_USER_QUOTA: user 'bob' has 25 quota left; task 'huge' needs 30\n",
+    });
+    const status = await cli(['status', '--json', '--db', dbFile]);
+    const report = JSON.parse(status.stdout) as { tasks: { id: string; state: string }[]; ledger: unknown[]; runner: { pid: number | null } };
+    expect(report.runner.pid).toBe(null);
+    expect(report.tasks.map((t) => [t.id, t.state])).toEqual([['spring', 'cancelled']]);
+    expect(report.ledger).toEqual([
+      { user: 'alice', granted: 20, reserved: 0, consumed: 0, balance: 20 },
+      { user: 'bob', granted: 25, reserved: 0, consumed: 0, balance: 25 },
+    ]);
+  });
+});
+
+describe('fairsend run --http', () => {
+  it('exits 2 naming the option when the address cannot be used', async () => {
+    const config = file('ok.yaml', 'from: a@b.test\nservices:\n  - id: s1\n    intervalMs: 100\n    transport: { kind: json }\n');
+    expect(await cli(['run', '--config', config, '--db', join(tmp.dir, 'h.db'), '--http', 'localhost'])).toEqual({
+      code: 2, stdout: '', stderr: 'fairsend: --http must be HOST:PORT (e.g. 127.0.0.1:9090), got "localhost"\n',
+    });
+    const dbFile = join(tmp.dir, 'h.db');
+    expect(await cli(['run', '--config', config, '--db', dbFile, '--http', '203.0.113.7:9090'])).toEqual({
+      code: 2, stdout: '', stderr: 'fairsend: --http 203.0.113.7:9090: cannot listen: EADDRNOTAVAIL\n',
+    });
+    expect(existsSync(dbFile)).toBe(false);
+  });
+});
+
+describe('fairsend run: calendar windows', () => {
+  it('exits 2 on an unknown time zone or a zoned period that is not an hour or a day', async () => {
+    const config = file('tz.yaml', 'from: a@b.test\nservices:\n  - id: s1\n    intervalMs: 100\n    windows: [{ kind: fixed, limit: 10, periodMs: 86400000, timeZone: Mars/Olympus }]\n    transport: { kind: json }\n');
+    const dbFile = join(tmp.dir, 'tz.db');
+    expect(await cli(['run', '--config', config, '--db', dbFile])).toEqual({
+      code: 2, stdout: '',
+      stderr: `fairsend: ${config}: services[0].windows[0].timeZone: must be an IANA time zone such as Europe/Paris\n`,
+    });
+    const hours = file('tz2.yaml', 'from: a@b.test\nservices:\n  - id: s1\n    intervalMs: 100\n    windows: [{ kind: fixed, limit: 10, periodMs: 7200000, timeZone: Europe/Paris }]\n    transport: { kind: json }\n');
+    expect((await cli(['run', '--config', hours, '--db', dbFile])).stderr)
+      .toBe(`fairsend: ${hours}: services[0].windows[0].periodMs: with a timeZone, periodMs must be 3600000 (calendar hour) or 86400000 (calendar day)\n`);
+    expect(existsSync(dbFile)).toBe(false);
+  });
+});

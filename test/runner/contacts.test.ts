@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { isValidAddress, parseContacts } from '../../runner/contacts.ts';
+
+describe('parseContacts', () => {
+  it('accepts valid rows and reports bad ones by line, reason and message', () => {
+    const csv = [
+      'email,name,city',              // line 1
+      'ann@example.test,Ann,Paris',   // 2
+      'not-an-address,Bob,Rome',      // 3
+      'ANN@example.test,Ann2,Lyon',   // 4 duplicate (case-insensitive)
+      'cy@example.test,"C',           // 5  field with a line break: starts on 5, ends on 6
+      'y",Oslo',                      // 6
+      '',                             // 7 blank, skipped
+      ' dee@example.test ,Dee,Nice',  // 8 trimmed
+      ',Eve,Bern',                    // 9 missing address
+    ].join('\n');
+    const result = parseContacts(csv);
+    expect(result).toEqual({
+      ok: true,
+      contacts: [
+        { address: 'ann@example.test', fields: { email: 'ann@example.test', name: 'Ann', city: 'Paris' }, line: 2 },
+        { address: 'dee@example.test', fields: { email: 'dee@example.test', name: 'Dee', city: 'Nice' }, line: 8 },
+      ],
+      rejected: [
+        { line: 3, reason: 'MALFORMED_ADDRESS', message: 'line 3: "not-an-address" is not a valid email address' },
+        { line: 4, reason: 'DUPLICATE', message: 'line 4: ANN@example.test duplicates line 2' },
+        { line: 5, reason: 'LINE_BREAK_IN_FIELD', message: 'line 5: field "name" contains a line break' },
+        { line: 9, reason: 'MISSING_ADDRESS', message: 'line 9: email is empty' },
+      ],
+    });
+  });
+
+  it('rejects a carriage return used for header injection', () => {
+    const result = parseContacts('email,name\r\nx@example.test,"Evil\rBcc: victim@example.test"\r\n');
+    expect(result).toEqual({ ok: true, contacts: [], rejected: [{ line: 2, reason: 'LINE_BREAK_IN_FIELD', message: 'line 2: field "name" contains a line break' }] });
+  });
+
+  it('lower-cases headers and accepts an "Address" column', () => {
+    const result = parseContacts('Address,First Name\nz@example.test,Zed\n');
+    expect(result).toEqual({ ok: true, contacts: [{ address: 'z@example.test', fields: { address: 'z@example.test', 'first name': 'Zed' }, line: 2 }], rejected: [] });
+  });
+
+  it('refuses a file without an address column or without rows', () => {
+    expect(parseContacts('name\nAnn\n')).toEqual({ ok: false, message: 'CSV header must have a column named email or address or e-mail' });
+    expect(parseContacts('email\n')).toEqual({ ok: false, message: 'CSV has no data rows' });
+  });
+
+  it('refuses a file whose rows do not match the header', () => {
+    const result = parseContacts('email,name\na@example.test\n');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.message.startsWith('CSV cannot be parsed: Invalid Record Length')).toBe(true);
+  });
+});
+
+describe('isValidAddress', () => {
+  it.each([
+    ['a@example.test', true], ['first.last+tag@sub.example.co', true], ["o'hara@example.test", true],
+    ['no-at.example.test', false], ['a@b', false], ['a@@example.test', false], ['a b@example.test', false],
+    ['.a@example.test', false], ['a..b@example.test', false], ['a@-x.test', false], ['"q"@example.test', false],
+    ['a@example.test>', false], [`${'x'.repeat(250)}@e.test`, false],
+  ])('%s -> %s', (address, valid) => {
+    expect(isValidAddress(address)).toBe(valid);
+  });
+});
