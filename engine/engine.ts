@@ -481,6 +481,35 @@ export class Engine {
     return ok(undefined);
   }
 
+  /**
+   * Hands an in-flight recipient back to the head of its task, unharmed: no attempt charged, no
+   * refund, no pause. For a shell that lost track of a send (the runner after a crash): the engine
+   * dispatches it again at the service's pace, and its windows count both starts.
+   */
+  requeue(now: number, task: string, recipient: number): Result<void> {
+    const bad = this.checkTime(now);
+    if (bad) return bad;
+    const t = this.tasks.get(task);
+    if (!t) return this.unknown('UNKNOWN_TASK', 'task', task, 'task');
+    const flight = t.inFlight.get(recipient);
+    if (!flight) return refuse('UNKNOWN_DISPATCH', `recipient ${describe(recipient)} of task '${t.id}' is not in flight`, 'recipient');
+    this.now = now;
+    const s = flight.service;
+    t.inFlight.delete(recipient);
+    this.inFlightTotal--;
+    s.inFlight--;
+    this.sink?.({ t: now, type: 'requeued', service: s.id, user: t.user.id, task: t.id, recipient, attempt: flight.attempt });
+    if (t.ended) {
+      this.refund(t, 1, now);
+    } else {
+      t.returnToHead({ recipient, attempt: flight.attempt });
+      this.queuedTotal++;
+    }
+    this.refreshTask(t);
+    this.refreshService(s);
+    return ok(undefined);
+  }
+
   // ----- internals: dispatch and outcomes -------------------------------------------------
 
   private dispatchFrom(g: AccessGroup, now: number): Dispatch {
@@ -515,12 +544,13 @@ export class Engine {
     s.inFlight--;
     let final: 'sent' | 'failed' | 'refunded' | null = null;
     let retryAt: number | undefined;
+    // Any answer about the recipient (even a bounce) shows the service is working again.
+    if (o.result === 'sent' || o.result === 'deferred' || o.result === 'rejected') s.errorStreak = 0;
     if (o.result === 'sent') {
       t.sent++;
       u.reserved--;
       u.consumed++;
       s.sent++;
-      s.errorStreak = 0;
       final = 'sent';
     } else if (t.ended) {
       final = 'refunded'; // a cancelled task's last in-flight recipients are given back, whatever happened

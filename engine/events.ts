@@ -69,6 +69,15 @@ export type EngineEvent = At &
         readonly retryAt?: number;
         readonly detail?: string;
       }
+    | {
+        /** An in-flight recipient handed back unharmed by the shell (`requeue`); it will be sent again. */
+        readonly type: 'requeued';
+        readonly service: string;
+        readonly user: string;
+        readonly task: string;
+        readonly recipient: number;
+        readonly attempt: number;
+      }
     | { readonly type: 'quota_refunded'; readonly user: string; readonly task: string; readonly amount: number }
   );
 

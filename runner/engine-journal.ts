@@ -11,7 +11,7 @@ export const SNAPSHOT_EVERY_CALLS = 500;
 /** Engine methods that change its state; queries (status, nextWakeAt, snapshot) are not journaled. */
 const MUTATING = new Set([
   'addService', 'updateService', 'pauseService', 'resumeService', 'disableService', 'addUser', 'updateUser',
-  'suspendUser', 'resumeUser', 'grantQuota', 'createTask', 'pauseTask', 'resumeTask', 'cancelTask', 'report', 'poll',
+  'suspendUser', 'resumeUser', 'grantQuota', 'createTask', 'pauseTask', 'resumeTask', 'cancelTask', 'report', 'requeue', 'poll',
 ]);
 
 export interface JournalEntry {

@@ -94,6 +94,11 @@ const APPLY: Record<string, Apply> = {
       .run(num(e['attempt']), str(e['service']), e.t, str(e['task']), num(e['recipient']));
   },
   outcome: applyOutcome,
+  // Handed back after a crash: queued again, to be sent at the service's pace (counted in `sends`).
+  requeued: (db, e) => {
+    db.prepare("UPDATE recipients SET state = CASE WHEN (SELECT state FROM tasks WHERE id = ?) IN ('cancelled', 'expired') THEN 'cancelled' ELSE 'queued' END WHERE task = ? AND idx = ?")
+      .run(str(e['task']), str(e['task']), num(e['recipient']));
+  },
 };
 
 /** Appends the events to the log and applies each to the tables, in order. */

@@ -1,5 +1,5 @@
-// The real-time shell: the engine on the wall clock with ONE timer, armed at the earliest of the
-// engine's next wake-up, the next command check and any pending crash resend. Each decision is
+// The real-time shell: the engine on the wall clock with ONE timer, armed at the earlier of the
+// engine's next wake-up and the next command check. Each decision is
 // committed to SQLite before it is acted on (a sub-task is in flight in the database before its
 // SMTP call starts) and each outcome is committed before the next decision.
 import { pino } from 'pino';
@@ -59,8 +59,6 @@ export class RunnerStartError extends Error {
 
 const HEARTBEAT_EVERY_MS = 1_000;
 
-interface Resend { dispatch: Dispatch; dueAt: number }
-
 function buildTransports(config: RunnerConfig, options: RunnerOptions): Map<string, MailTransport> {
   const env = options.env ?? process.env;
   return new Map(config.services.map((service, i) => [
@@ -69,38 +67,25 @@ function buildTransports(config: RunnerConfig, options: RunnerOptions): Map<stri
   ]));
 }
 
-/** Sub-tasks that were in flight when the previous process died, per the configured policy. */
-function recoverInFlight(core: RunnerCore, config: RunnerConfig, log: Logger): Resend[] {
-  const rows = core.db.prepare("SELECT r.task, r.idx, r.attempt, r.service, r.dispatched_at, t.user FROM recipients r JOIN tasks t ON t.id = r.task WHERE r.state = 'in_flight' ORDER BY r.dispatched_at, r.task, r.idx")
-    .all() as { task: string; idx: number; attempt: number; service: string; dispatched_at: number; user: string }[];
-  if (rows.length === 0) return [];
-  log.warn({ count: rows.length, policy: config.inFlightOnRestart }, 'sub-tasks were in flight at the last stop');
-  if (config.inFlightOnRestart === 'assume_sent') {
-    core.commit((t) => rows.forEach((r) => {
-      core.engine.report(t, { task: r.task, recipient: r.idx, result: 'sent', detail: 'assumed sent: in flight at a crash' });
-    }));
-    return [];
-  }
-  const interval = new Map(config.services.map((s) => [s.id, s.intervalMs]));
-  // A resend is a start the engine does not know about: space the resends of one service by its
-  // interval, after the start that was cut off.
-  const lastStart = new Map<string, number>();
-  return rows.map((r) => {
-    const gap = interval.get(r.service) ?? 0;
-    const dueAt = Math.max(r.dispatched_at, lastStart.get(r.service) ?? r.dispatched_at) + gap;
-    lastStart.set(r.service, dueAt);
-    return { dispatch: { t: r.dispatched_at, service: r.service, user: r.user, task: r.task, recipient: r.idx, attempt: r.attempt }, dueAt };
-  });
-}
-
 /**
- * The engine may not start anything before this time: one interval after the last resend, so
- * the resends (unknown to the engine's start history) keep every service's interval. Windows may
- * count up to one extra start per resend; that is the documented price of at-least-once.
+ * Sub-tasks that were in flight when the previous process died, per the configured policy:
+ * 'resend' hands them back to the engine unharmed (`requeue`), which sends them again at each
+ * service's pace and counts both starts in the windows (at most one duplicate per in-flight slot);
+ * 'assume_sent' records them as sent (at most once).
  */
-function engineHoldUntil(resends: readonly Resend[], config: RunnerConfig): number {
-  const interval = new Map(config.services.map((s) => [s.id, s.intervalMs]));
-  return resends.reduce((until, r) => Math.max(until, r.dueAt + (interval.get(r.dispatch.service) ?? 0)), 0);
+function recoverInFlight(core: RunnerCore, config: RunnerConfig, log: Logger): void {
+  const rows = core.db.prepare("SELECT task, idx FROM recipients WHERE state = 'in_flight' ORDER BY dispatched_at, task, idx")
+    .all() as { task: string; idx: number }[];
+  if (rows.length === 0) return;
+  log.warn({ count: rows.length, policy: config.inFlightOnRestart }, 'sub-tasks were in flight at the last stop');
+  core.commit((t) => {
+    for (const r of rows) {
+      const done = config.inFlightOnRestart === 'assume_sent'
+        ? core.engine.report(t, { task: r.task, recipient: r.idx, result: 'sent', detail: 'assumed sent: in flight at a crash' })
+        : core.engine.requeue(t, r.task, r.idx);
+      if (!done.ok) throw new Error(`cannot recover ${r.task}#${r.idx}: ${done.error.code}: ${done.error.message}`);
+    }
+  });
 }
 
 export function createRunner(config: RunnerConfig, options: RunnerOptions): Runner {
@@ -130,9 +115,7 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
   const senders = new Map(config.services.map((s) => [s.id, s.from ?? config.from]));
   const metrics = createRunnerMetrics(() => core.engine.status());
   const sends = new Set<Promise<void>>();
-  let resends = recoverInFlight(core, config, log);
-  let holdUntil = engineHoldUntil(resends, config);
-  const intervalOf = new Map(config.services.map((s) => [s.id, s.intervalMs]));
+  recoverInFlight(core, config, log);
   let timer: NodeJS.Timeout | null = null;
   let timerAt = Number.POSITIVE_INFINITY;
   let stopping = false;
@@ -176,31 +159,12 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
     sends.add(send);
   };
 
-  const fireResends = (now: number): void => {
-    const due = resends.filter((r) => r.dueAt <= now);
-    if (due.length === 0) return;
-    resends = resends.filter((r) => r.dueAt > now);
-    for (const r of due) {
-      // The timer may fire late: keep the engine one interval behind the resend's actual start.
-      holdUntil = Math.max(holdUntil, now + (intervalOf.get(r.dispatch.service) ?? 0));
-      // Not an engine event, but on the log for audit: who got a second copy, and when.
-      db.transaction(() => {
-        db.prepare('UPDATE recipients SET sends = sends + 1 WHERE task = ? AND idx = ?').run(r.dispatch.task, r.dispatch.recipient);
-        db.prepare('INSERT INTO events (t, type, body) VALUES (?, ?, ?)')
-          .run(now, 'runner_resend', JSON.stringify({ t: now, type: 'runner_resend', service: r.dispatch.service, task: r.dispatch.task, recipient: r.dispatch.recipient, attempt: r.dispatch.attempt }));
-      })();
-      log.info({ service: r.dispatch.service, task: r.dispatch.task, recipient: r.dispatch.recipient }, 'resending a sub-task that was in flight at a crash');
-      startSend(r.dispatch);
-    }
-  };
-
   const arm = (): void => {
     if (stopping) return;
     const now = core.now();
     let due = now + config.commandPollMs;
     const next = core.engine.nextWakeAt();
-    if (next !== null) due = Math.min(due, Math.max(next, holdUntil));
-    for (const r of resends) due = Math.min(due, r.dueAt);
+    if (next !== null) due = Math.min(due, next);
     if (timer !== null && timerAt <= due) return;
     if (timer !== null) clearTimeout(timer);
     timerAt = due;
@@ -213,13 +177,12 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
       const now = core.now();
       if (hasPendingCommands(db)) core.applyPendingCommands();
       const next = core.engine.nextWakeAt();
-      if (next !== null && next <= core.now() && core.now() >= holdUntil) {
+      if (next !== null && next <= core.now()) {
         const polled = core.commit((t) => core.engine.poll(t));
         // The clock never goes backwards here (core.now clamps), so a refusal is a bug.
         if (!polled.ok) throw new Error(`engine refused poll: ${polled.error.code}: ${polled.error.message}`);
         for (const d of polled.value) startSend(d);
       }
-      fireResends(now);
       if (now - lastHeartbeat >= HEARTBEAT_EVERY_MS) {
         heartbeat(db, now, process.pid);
         lastHeartbeat = now;

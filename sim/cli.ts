@@ -70,7 +70,7 @@ function progress(quiet: boolean, s: ResolvedScenario): { onProgress?: RunOption
   return {
     onProgress: (policy, t) => {
       if (policy !== current) {
-        if (current !== '') bar.stop();
+        if (current !== '') { bar.update(s.endAt); bar.stop(); }
         current = policy;
         bar.start(s.endAt, 0, { policy });
       }
@@ -94,7 +94,7 @@ function policyLine(m: PolicyMetrics): string {
   ].join(' ');
 }
 
-interface SimFlags { seed?: string; policy?: string; out?: string; events?: string; quiet?: boolean; hash: boolean }
+interface SimFlags { seed?: string; policy?: string; out?: string; events?: string; quiet?: boolean; hash: boolean; check: boolean }
 
 function simCommand(file: string | undefined, flags: SimFlags): number {
   const seed = parseSeed(flags.seed);
@@ -107,6 +107,7 @@ function simCommand(file: string | undefined, flags: SimFlags): number {
     ...(policies ? { policies } : {}),
     ...(flags.events === undefined ? {} : { eventsPath: resolvePath(flags.events) }),
     hashEvents: flags.hash,
+    checkInvariants: flags.check,
     ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
   });
   bar.stop();
@@ -226,6 +227,7 @@ export function registerSimCommands(program: Command): void {
     .option('--events <file>', 'write the event log as JSON Lines (several policies: <file>.<policy>.jsonl)')
     .option('--quiet', 'no progress bar')
     .addOption(new Option('--no-hash', 'skip hashing the event stream (speed measurements)'))
+    .addOption(new Option('--no-check', 'skip the invariant checkers (speed measurements; violations then read 0)'))
     .action(guarded((file: string | undefined, flags: SimFlags) => simCommand(file, flags)));
   program
     .command('sweep')

@@ -2,7 +2,7 @@
 // every unsatisfied user's allocation rises in proportion to its weight; a user stops when its
 // demand is met, or when every service it may use is full. Users with the same access set compete
 // identically, so they are filled as one class; a class's increment is spread over its services in
-// proportion to their remaining capacity. This approximates the true max-min allocation (which is a
+// proportion to their remaining capacity per competing weight. This approximates the true max-min allocation (which is a
 // flow problem) and is exact when all users share one access set.
 
 export interface FairShareInput {
@@ -29,35 +29,66 @@ function classesOf(input: FairShareInput): AccessClass[] {
   return [...byKey.values()];
 }
 
-/** Returns each user's allocation (sends). Bounded by users + services rounds. */
+/** Each class's split of its increment over its services: by free capacity per competing weight. */
+function splits(classes: readonly AccessClass[], classWeight: readonly number[], left: readonly number[]): number[][] {
+  const competing = left.map(() => 0);
+  classes.forEach((c, k) => { if (classWeight[k]! > 0) for (const j of c.services) competing[j]! += classWeight[k]!; });
+  return classes.map((c) => {
+    const room = c.services.map((j) => (left[j]! > 0 && competing[j]! > 0 ? left[j]! / competing[j]! : 0));
+    const total = room.reduce((a, b) => a + b, 0);
+    return room.map((r) => (total === 0 ? 0 : r / total));
+  });
+}
+
+/**
+ * Returns each user's allocation (sends). Unfrozen users all sit at `level × weight`, so the next
+ * user to be satisfied is the one with the smallest demand / weight: users are visited in that
+ * order, and each round either satisfies users or fills a class's last service. Bounded by
+ * users + classes rounds, each O(edges of the classes).
+ */
 export function maxMinAllocation(input: FairShareInput): number[] {
-  const alloc = input.users.map(() => 0);
+  const users = input.users;
+  const alloc = users.map(() => 0);
   const left = [...input.capacities];
-  const active = input.users.map((u) => u.demand > 0 && u.weight > 0);
   const classes = classesOf(input);
+  const classOf: number[] = users.map(() => 0);
+  classes.forEach((c, k) => { for (const i of c.members) classOf[i] = k; });
+  const classWeight = classes.map(() => 0);
+  const order = users.map((_, i) => i).filter((i) => users[i]!.demand > 0 && users[i]!.weight > 0);
+  for (const i of order) classWeight[classOf[i]!]! += users[i]!.weight;
+  order.sort((a, b) => users[a]!.demand / users[a]!.weight - users[b]!.demand / users[b]!.weight || a - b);
+  const frozen = users.map(() => false);
   const EPS = 1e-9;
-  for (let round = 0; round <= input.users.length + input.capacities.length; round++) {
-    // Weighted demand of each class in this round, and per service the weight routed to it.
+  let level = 0;
+  let next = 0;
+  const freeze = (i: number, amount: number) => {
+    if (frozen[i]) return;
+    frozen[i] = true;
+    alloc[i] = amount;
+    classWeight[classOf[i]!]! -= users[i]!.weight;
+  };
+  for (let round = 0; round <= users.length + classes.length && next < order.length; round++) {
+    const split = splits(classes, classWeight, left);
     const load = left.map(() => 0);
-    const classWeight = classes.map((c) => c.members.reduce((w, i) => w + (active[i] ? input.users[i]!.weight : 0), 0));
-    const classFree = classes.map((c) => c.services.reduce((s, j) => s + left[j]!, 0));
-    classes.forEach((c, k) => {
-      if (classWeight[k]! === 0 || classFree[k]! <= EPS) return;
-      for (const j of c.services) load[j]! += (classWeight[k]! * left[j]!) / classFree[k]!;
-    });
-    // The largest level step before some user is satisfied or some service fills.
-    let step = Infinity;
-    input.users.forEach((u, i) => { if (active[i]) step = Math.min(step, (u.demand - alloc[i]!) / u.weight); });
+    classes.forEach((c, k) => c.services.forEach((j, x) => { load[j]! += classWeight[k]! * split[k]![x]!; }));
+    while (next < order.length && frozen[order[next]!]) next++;
+    if (next >= order.length) break;
+    const u = users[order[next]!]!;
+    let step = u.demand / u.weight - level;
     load.forEach((l, j) => { if (l > EPS) step = Math.min(step, left[j]! / l); });
-    if (!Number.isFinite(step)) break;
+    level += Math.max(0, step);
+    load.forEach((l, j) => { left[j] = Math.max(0, left[j]! - step * l); });
+    // Satisfied users leave at their demand; classes whose services are all full leave at the level.
+    while (next < order.length && users[order[next]!]!.demand / users[order[next]!]!.weight <= level * (1 + EPS)) {
+      const i = order[next++]!;
+      freeze(i, users[i]!.demand);
+    }
     classes.forEach((c, k) => {
-      if (classWeight[k]! === 0) return;
-      if (classFree[k]! <= EPS) { for (const i of c.members) active[i] = false; return; }
-      for (const i of c.members) if (active[i]) alloc[i]! += step * input.users[i]!.weight;
-      for (const j of c.services) left[j]! -= (step * classWeight[k]! * left[j]!) / classFree[k]!;
+      if (classWeight[k]! > 0 && c.services.every((j) => left[j]! <= EPS * Math.max(1, input.capacities[j]!))) {
+        for (const i of c.members) if (users[i]!.demand > 0 && users[i]!.weight > 0) freeze(i, level * users[i]!.weight);
+      }
     });
-    input.users.forEach((u, i) => { if (active[i] && u.demand - alloc[i]! <= EPS * Math.max(1, u.demand)) active[i] = false; });
-    if (!active.some(Boolean)) break;
   }
+  for (const i of order) if (!frozen[i]) alloc[i] = level * users[i]!.weight;
   return alloc;
 }

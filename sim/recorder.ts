@@ -75,19 +75,27 @@ export class Recorder {
     this.queueDepth.push({ t, pending: this.pending });
   }
 
+  /** The number of a created task (creation order), as the fault model and `onDispatch` use it. */
+  taskNumber(id: string): number {
+    return this.taskIndex.get(id)!;
+  }
+
+  /** One send start: `task` from `taskNumber`, `service` the index in the scenario. */
+  onDispatch(t: number, task: number, service: number): void {
+    if (this.firstSendAt[task]! < 0) this.firstSendAt[task] = t;
+    const s = this.services[service]!;
+    s.sends++;
+    s.buckets[Math.floor(t / this.bucketMs)]!++;
+    for (const w of s.windows) w.record(t);
+  }
+
   /** The engine's event sink. Kept to a switch and array updates: it runs for every send. */
   onEvent = (e: EngineEvent): void => {
     this.lastEventAt = e.t;
     switch (e.type) {
-      case 'dispatch': {
-        const k = this.taskIndex.get(e.task)!;
-        if (this.firstSendAt[k]! < 0) this.firstSendAt[k] = e.t;
-        const s = this.services[this.serviceIndex.get(e.service)!]!;
-        s.sends++;
-        s.buckets[Math.floor(e.t / this.bucketMs)]!++;
-        for (const w of s.windows) w.record(e.t);
+      case 'dispatch':
+        // Counted by `onDispatch`, which the simulator calls with indices it already holds.
         return;
-      }
       case 'outcome':
         this.onOutcome(e.result, e.final, e.user);
         return;
@@ -118,7 +126,7 @@ export class Recorder {
     }
   };
 
-  private onOutcome(result: string, final: 'sent' | 'failed' | null, user: string): void {
+  private onOutcome(result: string, final: 'sent' | 'failed' | 'refunded' | null, user: string): void {
     if (result === 'sent') this.outcomes.sent++;
     else if (result === 'deferred') this.outcomes.deferred++;
     else if (result === 'rejected') this.outcomes.rejected++;
@@ -127,7 +135,7 @@ export class Recorder {
     if (final === null) return;
     this.pending--;
     if (final === 'sent') this.userSends[this.userIndex.get(user)!]!++;
-    else this.outcomes.failed++;
+    else if (final === 'failed') this.outcomes.failed++;
   }
 
   private onServiceEvent(e: EngineEvent): void {
@@ -175,7 +183,6 @@ export class Recorder {
   }
 
   private userMetrics(spanMs: number): { users: UserMetrics[]; ratios: number[] } {
-    const ids = this.serviceIndex;
     const accessOf = new Map<string, number[]>();
     this.scenario.services.forEach((s, j) => {
       if (s.access !== 'all') for (const u of s.access) (accessOf.get(u) ?? accessOf.set(u, []).get(u)!).push(j);
@@ -186,7 +193,7 @@ export class Recorder {
       users: this.scenario.users.map((u, i) => ({
         demand: this.userDemand[i]!,
         weight: u.weight,
-        access: anyAll && !accessOf.has(u.id) ? 'all' : withAll(accessOf.get(u.id) ?? [], anyAll, ids, this.scenario),
+        access: anyAll && !accessOf.has(u.id) ? 'all' : withAll(accessOf.get(u.id) ?? [], anyAll, this.scenario),
       })),
     });
     const total = this.userSends.reduce((a, b) => a + b, 0);
@@ -251,7 +258,7 @@ export class Recorder {
 }
 
 /** A user's service indices, plus every service open to all when some are. */
-function withAll(own: number[], anyAll: boolean, _ids: Map<string, number>, scenario: ResolvedScenario): number[] {
+function withAll(own: number[], anyAll: boolean, scenario: ResolvedScenario): number[] {
   if (!anyAll) return own;
   const set = new Set(own);
   scenario.services.forEach((s, j) => { if (s.access === 'all') set.add(j); });

@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import type { EngineEvent } from '../engine/index.ts';
 import { EventLog } from './event-log.ts';
 import { evaluateExpectations } from './expectations.ts';
-import { watchInvariants } from './invariants.ts';
+import { FAIRNESS_CHECK_MAX_USERS, checkersFor, watchInvariants } from './invariants.ts';
 import { simulate } from './simulate.ts';
 import type { ExtraMetrics } from './recorder.ts';
 import type { ExpectationResult, PolicyMetrics, ReportInput } from './report/index.ts';
@@ -16,6 +16,8 @@ export interface RunOptions {
   eventsPath?: string;
   /** Hash the event stream (default true); the speed benchmark turns it off. */
   hashEvents?: boolean;
+  /** Run the invariant checkers (default true); the speed benchmark turns them off. */
+  checkInvariants?: boolean;
   onProgress?: (policy: PolicyName, t: number) => void;
 }
 
@@ -40,6 +42,8 @@ export interface Summary {
   /** sha256 of each policy's JSON Lines event stream. */
   eventHashes: Record<string, string>;
   ledger: Record<string, string[]>;
+  /** Invariant checkers run for each policy (empty when turned off). */
+  checkers: Record<string, string[]>;
 }
 
 export function eventsPathFor(path: string, policy: string, several: boolean): string {
@@ -75,14 +79,18 @@ export function describeScenario(s: ResolvedScenario) {
   };
 }
 
-export function facts(s: ResolvedScenario): string[] {
+export function facts(s: ResolvedScenario, options: RunOptions = {}): string[] {
   const days = s.durationMs / 86_400_000;
+  const notes: string[] = [];
+  if (options.checkInvariants === false) notes.push('invariant checkers off');
+  else if (!checkersFor('fair', s.users.length).includes('fairness')) notes.push(`fairness checker skipped (over ${FAIRNESS_CHECK_MAX_USERS} users)`);
   return [
     `${s.users.length} users`,
     `${s.services.length} services`,
     `${s.arrivals.length} campaigns`,
     `${s.totalRecipients} recipients`,
     days >= 1 ? `${+days.toFixed(2)} simulated day(s) of arrivals` : `${Math.round(s.durationMs / 60_000)} simulated minutes of arrivals`,
+    ...notes,
   ];
 }
 
@@ -90,7 +98,7 @@ function runPolicy(s: ResolvedScenario, policy: PolicyName, options: RunOptions,
   const log = options.hashEvents === false && options.eventsPath === undefined
     ? null
     : new EventLog(options.eventsPath === undefined ? null : eventsPathFor(options.eventsPath, policy, several));
-  const watch = watchInvariants(s);
+  const watch = options.checkInvariants === false ? null : watchInvariants(policy, s.users.length);
   const observers: ((e: EngineEvent) => void)[] = [];
   if (log) observers.push(log.add);
   if (watch) observers.push(watch.observe);
@@ -107,6 +115,11 @@ function runPolicy(s: ResolvedScenario, policy: PolicyName, options: RunOptions,
     run.metrics.violationCount = v.count;
     run.metrics.violations = v.violations;
   }
+  // The quota ledger at the end of the run is checked from the engine's own status, checkers or not.
+  for (const message of run.extra.ledgerMismatches) {
+    run.metrics.violationCount++;
+    if (run.metrics.violations.length < 50) run.metrics.violations.push({ checker: 'ledger', message, events: [] });
+  }
   return run;
 }
 
@@ -116,7 +129,7 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): Scen
   const expectations = evaluateExpectations(s.expectations, runs.map((r) => ({ metrics: r.metrics, unfinished: r.extra.unfinished })));
   const pass = expectations.every((e) => e.pass);
   const metrics = runs.map((r) => r.metrics);
-  const report: ReportInput = { scenario: s.name, seed: s.seed, facts: facts(s), policies: metrics, expectations };
+  const report: ReportInput = { scenario: s.name, seed: s.seed, facts: facts(s, options), policies: metrics, expectations };
   const summary: Summary = {
     scenario: describeScenario(s),
     seed: s.seed,
@@ -125,6 +138,7 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): Scen
     pass,
     eventHashes: Object.fromEntries(metrics.filter((m) => m.eventHash).map((m) => [m.policy, m.eventHash!])),
     ledger: Object.fromEntries(runs.map((r) => [r.metrics.policy, r.extra.ledgerMismatches])),
+    checkers: Object.fromEntries(policies.map((p) => [p, options.checkInvariants === false ? [] : checkersFor(p, s.users.length)])),
   };
   return { report, summary, runs, pass };
 }

@@ -30,6 +30,7 @@ function showValue(value: unknown): string {
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.slice(0, 20).map((issue) => {
     const path = formatPath(issue.path);
+    if (issue.path.length === 0 && issue.code === 'invalid_type') return `the file must hold a scenario (a mapping of fields), got ${showValue(issue.input)}`;
     if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     if (issue.input === undefined) return `${path} is required (${issue.message})`;
     return `${path} ${issue.message}, got ${showValue(issue.input)}`;

@@ -112,8 +112,8 @@ const arrivalsSchema = z.discriminatedUnion(
 const userGroupSchema = z.strictObject({
   name: id(),
   count: posInt(MAX_USERS),
-  quota: distributionSchema.default(1_000_000),
-  weight: distributionSchema.default(1),
+  quota: distributionSchema.default({ kind: 'fixed', value: 1_000_000 }),
+  weight: distributionSchema.default({ kind: 'fixed', value: 1 }),
   arrivals: arrivalsSchema,
   recipients: distributionSchema,
   maxLatenessMs: durationMs().optional(),
@@ -152,7 +152,7 @@ const outageSchema = z.strictObject({
 });
 
 const faultsSchema = z.strictObject({
-  latencyMs: distributionSchema.default(0),
+  latencyMs: distributionSchema.default({ kind: 'fixed', value: 0 }),
   deferralRate: rate().default(0),
   bounceRate: rate().default(0),
   domains: z.array(domainSchema).max(1000).default([]),
@@ -215,7 +215,7 @@ export const scenarioSchema = z.strictObject({
   userGroups: z.array(userGroupSchema).max(1000).default([]),
   tasks: z.array(taskSchema).max(1_000_000).default([]),
   trace: traceSchema.optional(),
-  faults: faultsSchema.default({ latencyMs: 0, deferralRate: 0, bounceRate: 0, domains: [], throttleRate: 0, outages: [] }),
+  faults: faultsSchema.prefault({}),
   actions: z.array(actionSchema).max(100_000).default([]),
   expectations: expectationsSchema.optional(),
 });

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { drive, intervalViolations, POLICIES, propertyParams, scenarioArb } from '../support/index.ts';
+import { drive, intervalViolations, POLICIES, propertyParams, suiteOptions, scenarioArb } from '../support/index.ts';
 
 /** Invariant 1: starts on a service never closer than intervalMs; never more than concurrency in flight. */
-describe('invariant 1: interval and concurrency', () => {
+describe('invariant 1: interval and concurrency', suiteOptions, () => {
   for (const policy of POLICIES) {
     it(`holds under ${policy} with failures, pauses, limit changes and restores`, () => {
       fc.assert(fc.property(scenarioArb({ policies: [policy], updates: true, snapshots: true }), (scenario) => {

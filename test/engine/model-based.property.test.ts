@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { commandArbs, createReal, ReferenceModel } from './model/index.ts';
 import type { Model, Real } from './model/index.ts';
-import { POLICIES, propertyParams, serviceArb, setUp, usersArb } from '../support/index.ts';
+import { POLICIES, propertyParams, suiteOptions, serviceArb, setUp, usersArb } from '../support/index.ts';
 import type { Scenario } from '../support/index.ts';
 
 /**
@@ -11,7 +11,7 @@ import type { Scenario } from '../support/index.ts';
  * exactness (never early, never late), every command's answer and the quota ledger against the
  * model. Which eligible task a policy picks is left to the engine; the fairness tests pin that.
  */
-const setupArb: fc.Arbitrary<Scenario> = usersArb({ min: 1, max: 3 }, { min: 0, max: 30 }).chain((users) =>
+const setupArb: fc.Arbitrary<Scenario> = usersArb({ min: 1, max: 3 }, { min: 5, max: 40 }).chain((users) =>
   fc.record({
     policy: fc.constantFrom(...POLICIES),
     chargeFailures: fc.boolean(),
@@ -22,10 +22,14 @@ const setupArb: fc.Arbitrary<Scenario> = usersArb({ min: 1, max: 3 }, { min: 0, 
     outcomes: fc.constant([{ result: 'sent' as const, latencyMs: 0 }]),
   }));
 
-describe('engine against the reference model', () => {
+/** A set-up and a command list whose access changes name that set-up's users. */
+const runArb = setupArb.chain((scenario) =>
+  fc.tuple(fc.constant(scenario), fc.commands(commandArbs(scenario.users.map((u) => u.id)), { maxCommands: 50, size: '+1' })));
+
+describe('engine against the reference model', suiteOptions, () => {
   it('agrees on every answer, dispatch, wake-up and ledger', () => {
     fc.assert(
-      fc.property(setupArb, fc.commands(commandArbs(), { maxCommands: 40 }), (scenario, cmds) => {
+      fc.property(runArb, ([scenario, cmds]) => {
         const setup = (): { model: Model; real: Real } => {
           const real = createReal(scenario);
           setUp(real.engine, scenario);
@@ -37,7 +41,7 @@ describe('engine against the reference model', () => {
         };
         fc.modelRun(setup, cmds);
       }),
-      propertyParams(60),
+      propertyParams(100),
     );
   });
 });

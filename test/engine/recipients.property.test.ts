@@ -16,7 +16,7 @@ const addressLike = fc.oneof(
     .map(([local, labels]) => `${local}@${labels.join('.')}`),
 );
 
-describe('recipient address check', suiteOptions, () => {
+describe('recipient address check', () => {
   it('the fast path and the detailed check agree', () => {
     fc.assert(
       fc.property(addressLike, (raw) => {

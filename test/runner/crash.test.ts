@@ -103,12 +103,12 @@ describe('crash and restart', () => {
 
     const reopened = openDatabase(dbFile);
     const report = statusReport(reopened);
-    // Every start on the service, the engine's dispatches and the runner's crash resends alike,
-    // keeps the 60 ms interval, across all four processes.
+    // Every start on the service, first sends and crash resends alike, keeps the 60 ms interval,
+    // across all four processes: the resends go through the engine (requeue, then dispatch).
     const count = (type: string): number => (reopened.prepare('SELECT count(*) AS n FROM events WHERE type = ?').get(type) as { n: number }).n;
-    // The engine dispatched each recipient once; the runner resent exactly what was in flight.
-    expect([count('dispatch'), count('runner_resend')]).toEqual([expected.length, inFlightAtCrashes]);
-    const starts = (reopened.prepare("SELECT t FROM events WHERE type IN ('dispatch', 'runner_resend') ORDER BY t").all() as { t: number }[]).map((r) => r.t);
+    // Each recipient was dispatched once, plus once more for each send in flight at a crash.
+    expect([count('dispatch'), count('requeued')]).toEqual([expected.length + inFlightAtCrashes, inFlightAtCrashes]);
+    const starts = (reopened.prepare("SELECT t FROM events WHERE type = 'dispatch' ORDER BY t").all() as { t: number }[]).map((r) => r.t);
     expect(delivered.length).toBeLessThanOrEqual(starts.length);
     for (let i = 1; i < starts.length; i += 1) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(60);
     reopened.close();

@@ -27,7 +27,7 @@ export function serviceArb(id: string, userIds: readonly string[], options: { ac
   });
 }
 
-export function usersArb(count: { min: number; max: number }, quota = { min: 0, max: 40 }): fc.Arbitrary<UserSetup[]> {
+export function usersArb(count: { min: number; max: number }, quota = { min: 5, max: 60 }): fc.Arbitrary<UserSetup[]> {
   return fc.integer(count).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => fc.record({
     id: fc.constant(`u${i}`),
     quota: fc.integer(quota),
@@ -69,8 +69,9 @@ export function opArb(mix: OpMix, userIds: readonly string[]): fc.Arbitrary<Op> 
     maxLatenessMs: fc.option(fc.integer({ min: 0, max: 120 }).map((s) => s * SECOND), { nil: undefined }),
     weight: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
   }, { requiredKeys: ['kind', 'user', 'count'] });
+  // Creation dominates so that most runs have real traffic for the other ops to disturb.
   const arbs: fc.Arbitrary<Op>[] = [
-    create, create,
+    create, create, create, create, create, create,
     fc.record({ kind: fc.constant('grant' as const), user: idx, amount: fc.integer({ min: 1, max: 20 }) }),
     fc.record({ kind: fc.constant('updateUser' as const), user: idx, weight: fc.integer({ min: 1, max: 3 }) }),
   ];
@@ -92,7 +93,7 @@ export function opArb(mix: OpMix, userIds: readonly string[]): fc.Arbitrary<Op> 
     arbs.push(fc.record({ kind: fc.constant('updateService' as const), service: idx, patch }));
   }
   if (mix.snapshots === true) arbs.push(fc.constant({ kind: 'snapshotRestore' as const }));
-  return fc.oneof(...arbs);
+  return fc.oneof({ depthSize: 'small' }, ...arbs);
 }
 
 export interface ScenarioShape extends OpMix {

@@ -114,6 +114,7 @@ export function ledger(trace: Trace, scenario: Scenario): Ledger {
   const owner = new Map(trace.tasks.map((t) => [t.id, t.user]));
   const size = new Map(trace.tasks.map((t) => [t.id, t.reserved]));
   const inFlight = new Set<string>();
+  const cancelled = new Set<string>();
   const fate = (key: string, f: RecipientFate): void => { L.fates.set(key, [...(L.fates.get(key) ?? []), f]); };
   for (const entry of trace.timeline) {
     if (entry.kind === 'command' && entry.command.ok) {
@@ -123,6 +124,7 @@ export function ledger(trace: Trace, scenario: Scenario): Ledger {
       if (c.op === 'cancelTask') {
         const task = c.args as string;
         const refunded = (c.value as { refunded: number }).refunded;
+        cancelled.add(task);
         add(L.reserved, owner.get(task)!, -refunded);
         let open = 0;
         for (let r = 0; r < size.get(task)!; r++) {
@@ -143,12 +145,14 @@ export function ledger(trace: Trace, scenario: Scenario): Ledger {
       if (!ok) { L.violations.push(`report of ${key} (${outcome.result}) at ${entry.t} refused: ${code}`); continue; }
       inFlight.delete(key);
       const user = owner.get(d.task)!;
+      // After cancel nothing is retried or charged: an unsent outcome is refunded.
       const final = outcome.result === 'sent' ? 'sent'
-        : outcome.result === 'rejected' || (outcome.result === 'deferred' && d.attempt >= RETRY.maxAttempts) ? 'failed' : null;
+        : cancelled.has(d.task) ? 'refunded'
+          : outcome.result === 'rejected' || (outcome.result === 'deferred' && d.attempt >= RETRY.maxAttempts) ? 'failed' : null;
       if (final === null) continue;
       fate(key, final);
       add(L.reserved, user, -1);
-      if (final === 'sent' || scenario.chargeFailures) add(L.consumed, user, 1);
+      if (final === 'sent' || (final === 'failed' && scenario.chargeFailures)) add(L.consumed, user, 1);
     }
   }
   for (const ev of trace.events) {

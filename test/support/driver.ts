@@ -1,7 +1,7 @@
 import { engineModule } from './engine-under-test.ts';
 import { QUOTA_WAIT_MS, RETRY, SERVICE_PAUSE } from './scenario.ts';
 import type { Op, OutcomeStep, Scenario } from './scenario.ts';
-import type { Dispatch, Engine, EngineEvent, EngineOptions, Outcome } from '../../engine/index.ts';
+import type { Dispatch, Engine, EngineEvent, EngineOptions, EngineStatus, Outcome } from '../../engine/index.ts';
 
 /**
  * Runs a scenario against the engine under test the way the simulator would: it jumps from wake-up
@@ -29,6 +29,8 @@ export interface Trace {
   commands: CommandRecord[];
   /** Accepted tasks in creation order with their reserved counts. */
   tasks: { id: string; user: string; reserved: number; createdAt: number }[];
+  /** Times the engine asked to be woken (nextWakeAt) and then did nothing: an early wake. */
+  emptyWakes: number[];
   endAt: number;
   engine: Engine;
 }
@@ -58,6 +60,14 @@ export function engineOptions(scenario: Scenario, onEvent: (e: EngineEvent) => v
   } as EngineOptions;
 }
 
+/**
+ * API.md specifies `status(now)`; the engine currently declares `status()` and reports at its own
+ * clock. Passing `now` through this one wrapper works with either signature.
+ */
+export function statusAt(engine: Engine, now: number): EngineStatus {
+  return (engine.status as (now?: number) => EngineStatus)(now);
+}
+
 export function unwrap<T>(label: string, result: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
   if (!result.ok) throw new Error(`${label} refused: ${result.error.code}: ${result.error.message}`);
   return result.value;
@@ -73,88 +83,119 @@ export function setUp(engine: Engine, scenario: Scenario): void {
 }
 
 export function drive(scenario: Scenario, options: DriveOptions = {}): Trace {
-  const maxSteps = options.maxSteps ?? 50_000;
-  const trace: Trace = { timeline: [], events: [], dispatches: [], reports: [], commands: [], tasks: [], endAt: scenario.startAt, engine: undefined as unknown as Engine };
-  const onEvent = (e: EngineEvent): void => { trace.events.push(e); };
-  const opts = engineOptions(scenario, onEvent);
-  trace.engine = engineModule.createEngine(opts);
-  setUp(trace.engine, scenario);
-  const pending: PendingReport[] = [];
-  let now = scenario.startAt;
-  let seq = 0;
-  let steps = 0;
-  let draining = false;
-
-  const tick = (): void => {
-    steps++;
-    if (steps > maxSteps) throw new Error(`driver exceeded ${maxSteps} steps at t=${now}; the engine never went idle`);
-    options.afterStep?.(trace.engine, now, trace);
-  };
-  const earliestReport = (): number => {
-    let best = -1;
-    for (let i = 0; i < pending.length; i++) {
-      const p = pending[i]!;
-      const b = pending[best] ?? null;
-      if (b === null || p.at < b.at || (p.at === b.at && p.seq < b.seq)) best = i;
+  const run = new ScenarioRun(scenario, options);
+  for (const { dtMs, op } of scenario.ops) {
+    run.advanceTo(run.now + dtMs);
+    if (op.kind === 'poll') {
+      run.pollNow(false);
+      continue;
     }
+    applyOp(run.trace, run.now, op, run.opts, scenario);
+    run.tick();
+    run.settle();
+  }
+  if (options.drain === true) {
+    run.draining = true;
+    // Outcomes already in flight keep their planned result, so a late service_error can pause or
+    // disable a service after the first resume: resume again, a bounded number of times.
+    for (let round = 0; round < 3; round++) {
+      resumeEverything(run.trace, run.now, scenario);
+      run.settle();
+      run.advanceTo(options.horizonMs ?? Infinity);
+    }
+  } else if (options.horizonMs !== undefined) {
+    run.advanceTo(options.horizonMs);
+  }
+  run.trace.endAt = run.now;
+  return run.trace;
+}
+
+/** The driver's state while it runs one scenario: the clock, the outcomes not yet reported. */
+class ScenarioRun {
+  readonly trace: Trace;
+  readonly opts: EngineOptions;
+  now: number;
+  /** While draining every outcome is `sent`, so that the run ends. */
+  draining = false;
+  private readonly pending: PendingReport[] = [];
+  private seq = 0;
+  private steps = 0;
+  private readonly maxSteps: number;
+
+  constructor(private readonly scenario: Scenario, private readonly options: DriveOptions) {
+    this.maxSteps = options.maxSteps ?? 50_000;
+    this.now = scenario.startAt;
+    this.trace = { timeline: [], events: [], dispatches: [], reports: [], commands: [], tasks: [], emptyWakes: [], endAt: scenario.startAt, engine: undefined as unknown as Engine };
+    this.opts = engineOptions(scenario, (e) => { this.trace.events.push(e); });
+    this.trace.engine = engineModule.createEngine(this.opts);
+    setUp(this.trace.engine, scenario);
+  }
+
+  tick(): void {
+    this.steps++;
+    if (this.steps > this.maxSteps) throw new Error(`driver exceeded ${this.maxSteps} steps at t=${this.now}; the engine never went idle`);
+    this.options.afterStep?.(this.trace.engine, this.now, this.trace);
+  }
+
+  /** Index of the next outcome to report, by (time, dispatch order); -1 when none is pending. */
+  private earliestReport(): number {
+    let best = -1;
+    this.pending.forEach((p, i) => {
+      const b = this.pending[best];
+      if (b === undefined || p.at < b.at || (p.at === b.at && p.seq < b.seq)) best = i;
+    });
     return best;
-  };
-  const pollNow = (): void => {
+  }
+
+  /** Polls at `now`; `atWake` says the engine asked for this wake, so it must do something. */
+  pollNow(atWake = true): void {
+    const { trace, now } = this;
+    const eventsBefore = trace.events.length;
     const sends = unwrap(`poll(${now})`, trace.engine.poll(now));
+    if (atWake && trace.events.length === eventsBefore) trace.emptyWakes.push(now);
     for (const d of sends) {
       trace.dispatches.push(d);
       trace.timeline.push({ kind: 'dispatch', t: now, dispatch: d });
-      const step = draining ? { result: 'sent' as const, latencyMs: 1 } : scenario.outcomes[seq % scenario.outcomes.length]!;
-      pending.push({ at: now + step.latencyMs, seq: seq++, dispatch: d, step });
+      const step = this.draining ? { result: 'sent' as const, latencyMs: 1 } : this.scenario.outcomes[this.seq % this.scenario.outcomes.length]!;
+      this.pending.push({ at: now + step.latencyMs, seq: this.seq++, dispatch: d, step });
     }
-    tick();
+    this.tick();
     const wake = trace.engine.nextWakeAt();
     if (wake !== null && wake <= now) {
       throw new Error(`after poll(${now}) nextWakeAt() is ${wake}: the engine left work due at or before now`);
     }
-  };
-  const reportOne = (index: number): void => {
-    const p = pending.splice(index, 1)[0]!;
-    const outcome: Outcome = { task: p.dispatch.task, recipient: p.dispatch.recipient, result: p.step.result };
-    const r = trace.engine.report(now, outcome);
-    const report: ReportRecord = { t: now, dispatch: p.dispatch, outcome, ok: r.ok, ...(r.ok ? {} : { code: r.error.code }) };
-    trace.reports.push(report);
-    trace.timeline.push({ kind: 'report', t: now, report });
-    tick();
-  };
-  const advanceTo = (target: number): void => {
-    for (;;) {
-      const wake = trace.engine.nextWakeAt();
-      const ri = earliestReport();
-      const reportAt = ri === -1 ? Infinity : pending[ri]!.at;
-      const next = Math.min(wake ?? Infinity, reportAt);
-      if (next > target) break;
-      now = Math.max(now, next);
-      if (reportAt <= now) reportOne(ri);
-      else pollNow();
-    }
-    now = Math.max(now, target);
-  };
-  const settle = (): void => {
-    const wake = trace.engine.nextWakeAt();
-    if (wake !== null && wake <= now) pollNow();
-  };
+  }
 
-  for (const { dtMs, op } of scenario.ops) {
-    advanceTo(now + dtMs);
-    if (op.kind === 'poll') { pollNow(); continue; }
-    applyOp(trace, now, op, opts, scenario);
-    tick();
-    settle();
+  private reportOne(index: number): void {
+    const p = this.pending.splice(index, 1)[0]!;
+    const outcome: Outcome = { task: p.dispatch.task, recipient: p.dispatch.recipient, result: p.step.result };
+    const r = this.trace.engine.report(this.now, outcome);
+    const report: ReportRecord = { t: this.now, dispatch: p.dispatch, outcome, ok: r.ok, ...(r.ok ? {} : { code: r.error.code }) };
+    this.trace.reports.push(report);
+    this.trace.timeline.push({ kind: 'report', t: this.now, report });
+    this.tick();
   }
-  if (options.drain === true) {
-    draining = true;
-    resumeEverything(trace, now, scenario);
-    settle();
-    advanceTo(options.horizonMs ?? Infinity);
+
+  /** Jumps from wake-up to wake-up and report to report until `target`; bounded by maxSteps. */
+  advanceTo(target: number): void {
+    for (;;) {
+      const wake = this.trace.engine.nextWakeAt();
+      const ri = this.earliestReport();
+      const reportAt = ri === -1 ? Infinity : this.pending[ri]!.at;
+      const next = Math.min(wake ?? Infinity, reportAt);
+      if (next > target || next === Infinity) break;
+      this.now = Math.max(this.now, next);
+      if (reportAt <= this.now) this.reportOne(ri);
+      else this.pollNow();
+    }
+    if (target !== Infinity) this.now = Math.max(this.now, target);
   }
-  trace.endAt = now;
-  return trace;
+
+  /** After a command, lets the engine act on anything it made due at `now`. */
+  settle(): void {
+    const wake = this.trace.engine.nextWakeAt();
+    if (wake !== null && wake <= this.now) this.pollNow();
+  }
 }
 
 function record(trace: Trace, t: number, op: string, args: unknown, r: { ok: boolean; value?: unknown; error?: { code: string } }): void {

@@ -1,6 +1,6 @@
-export { propertyParams, deep, FIXED_SEED } from './property-params.ts';
+export { propertyParams, deep, FIXED_SEED, replaying, suiteOptions } from './property-params.ts';
 export { engineModule, engineSource } from './engine-under-test.ts';
-export { drive, applyOp, setUp, engineOptions, unwrap } from './driver.ts';
+export { drive, applyOp, setUp, engineOptions, statusAt, unwrap } from './driver.ts';
 export { accessViolations, intervalViolations, ledger, lostOrDoubled, orderViolations, windowViolations } from './checks.ts';
 export { fixedPeriodKey, localDayLengthMs } from './local-period.ts';
 export { scenarioArb, serviceArb, usersArb, opArb, outcomeArb, sentOnlyArb, windowArb, SECOND } from './arbitraries.ts';

@@ -10,6 +10,9 @@ export const FIXED_SEED = 20_260_329;
 
 export const deep = process.env['FAIRSEND_DEEP'] === '1';
 
+/** Replaying one counterexample (FAIRSEND_PATH): coverage checks over many runs do not apply. */
+export const replaying = process.env['FAIRSEND_PATH'] !== undefined;
+
 export function propertyParams<T>(numRuns: number, extra: Parameters<T> = {}): Parameters<T> {
   const seedText = process.env['FAIRSEND_SEED'];
   const path = process.env['FAIRSEND_PATH'];
@@ -24,3 +27,6 @@ export function propertyParams<T>(numRuns: number, extra: Parameters<T> = {}): P
     ...extra,
   };
 }
+
+/** Per-suite vitest options: a deep run takes 100x longer than CI's 60 s test timeout allows. */
+export const suiteOptions = { timeout: deep ? 60 * 60_000 : 60_000 };

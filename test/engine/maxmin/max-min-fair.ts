@@ -24,14 +24,14 @@ export interface MaxMinInstance {
 
 interface Layout { source: number; sink: number; user: (u: number) => number; service: (s: number) => number }
 
-function layoutOf(users: number, services: number): Layout {
+function layoutOf(users: number): Layout {
   return { source: 0, sink: 1, user: (u) => 2 + u, service: (s) => 2 + users + s };
 }
 
 function buildNetwork(inst: MaxMinInstance, demands: readonly number[]): { net: FlowNetwork } {
   const users = inst.weights.length;
   const services = inst.capacities.length;
-  const at = layoutOf(users, services);
+  const at = layoutOf(users);
   const net = createNetwork(2 + users + services);
   demands.forEach((d, u) => addEdge(net, at.source, at.user(u), d));
   for (let u = 0; u < users; u++) {
@@ -66,7 +66,7 @@ export function maxMinFair(inst: MaxMinInstance): number[] {
     const level = highestLevel(inst, rate, frozen);
     const demands = rate.map((r, u) => (frozen[u] ? r : level * inst.weights[u]!));
     const { net } = buildNetwork(inst, demands);
-    const at = layoutOf(users, inst.capacities.length);
+    const at = layoutOf(users);
     maxFlow(net, at.source, at.sink);
     for (let u = 0; u < users; u++) {
       if (frozen[u]) continue;
@@ -80,7 +80,7 @@ export function maxMinFair(inst: MaxMinInstance): number[] {
 
 function highestLevel(inst: MaxMinInstance, rate: readonly number[], frozen: readonly boolean[]): number {
   const users = inst.weights.length;
-  const at = layoutOf(users, inst.capacities.length);
+  const at = layoutOf(users);
   const everyone = inst.weights.map(() => true);
   let level = affordableLevel(inst, rate, frozen, everyone);
   for (let step = 0; step <= 2 ** Math.min(users, 20); step++) {

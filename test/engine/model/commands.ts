@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { engineModule } from '../../support/engine-under-test.ts';
-import { engineOptions } from '../../support/driver.ts';
+import { engineOptions, statusAt } from '../../support/driver.ts';
 import { ReferenceModel } from './reference-model.ts';
 import type { Expect } from './reference-model.ts';
-import type { OutcomeStep, Scenario } from '../../support/scenario.ts';
+import { windowArb } from '../../support/arbitraries.ts';
+import type { OutcomeStep, Scenario, ServicePatch } from '../../support/scenario.ts';
 import type { Dispatch, Engine, EngineEvent, EngineOptions } from '../../../engine/index.ts';
 
 /**
@@ -134,10 +135,18 @@ function reportDue(model: Model, real: Real, index: number): void {
   if (!r.ok) fail([`report ${d.task}/${d.recipient} ${p.step.result} at ${real.now} refused: ${r.error.code}`]);
   const verdict = model.m.report(real.now, d.task, d.recipient, p.step.result);
   const events = take(real);
+  if (p.step.result === 'service_error') {
+    const expected = model.m.afterServiceError(d.service, real.now);
+    const got = events.find((e) => (e.type === 'service_paused' || e.type === 'service_disabled') && e.service === d.service);
+    const seen = got === undefined ? null : got.type === 'service_paused' ? { type: got.type, resumeAt: got.resumeAt } : { type: got.type };
+    if (JSON.stringify(seen) !== JSON.stringify(expected)) {
+      fail([`service_error #${model.m.service(d.service)!.errorStreak} in a row on ${d.service} at ${real.now}: engine ${JSON.stringify(seen)}, model ${JSON.stringify(expected)}`]);
+    }
+  }
   const outcome = events.find((e) => e.type === 'outcome');
   if (outcome === undefined || outcome.type !== 'outcome') fail([`report ${d.task}/${d.recipient} emitted no outcome event`]);
   else {
-    const final = verdict === 'refunded' ? null : verdict;
+    const final = verdict;
     if (outcome.final !== final) fail([`outcome ${d.task}/${d.recipient}#${d.attempt} ${p.step.result}: engine final=${outcome.final}, model ${final}`]);
   }
   fail(learn(model.m, events, p.step.result));
@@ -257,10 +266,25 @@ export class ServiceCommand implements fc.Command<Model, Real> {
     fail(learn(model.m, take(real), this.kind));
     if (r.ok && this.kind === 'disableService') s.state = 'disabled';
     if (r.ok && this.kind === 'pauseService') { s.state = 'paused'; s.pausedUntil = this.resumeInMs === null ? null : real.now + this.resumeInMs; }
-    if (r.ok && this.kind === 'resumeService') { s.state = 'active'; s.pausedUntil = null; }
+    if (r.ok && this.kind === 'resumeService') { s.state = 'active'; s.pausedUntil = null; s.errorStreak = 0; }
     settle(model, real);
   }
   toString(): string { return `${this.kind}(s${this.service}${this.resumeInMs === null ? '' : `, in ${this.resumeInMs}`})`; }
+}
+
+export class UpdateServiceCommand implements fc.Command<Model, Real> {
+  constructor(readonly service: number, readonly patch: ServicePatch) {}
+  check(): boolean { return true; }
+  run(model: Model, real: Real): void {
+    const s = model.m.services[this.service % model.m.services.length]!;
+    const r = real.engine.updateService(real.now, s.id, this.patch);
+    compare(`updateService(${s.id})`, { ok: true }, r);
+    // The start history stays: new limits are judged against the real past starts.
+    if (r.ok) Object.assign(s, this.patch);
+    fail(learn(model.m, take(real), 'updateService'));
+    settle(model, real);
+  }
+  toString(): string { return `updateService(s${this.service}, ${JSON.stringify(this.patch)})`; }
 }
 
 export class UserCommand implements fc.Command<Model, Real> {
@@ -291,7 +315,7 @@ export class SnapshotCommand implements fc.Command<Model, Real> {
 
 /** Invariant 3 against the engine's own status: balance + reserved + consumed == granted, all ≥ 0. */
 export function checkLedger(model: Model, real: Real): void {
-  const status = real.engine.status(real.now);
+  const status = statusAt(real.engine, real.now);
   const problems: string[] = [];
   for (const u of model.m.users) {
     const s = status.users.find((x) => x.id === u.id);
@@ -306,19 +330,27 @@ export function checkLedger(model: Model, real: Real): void {
   fail(problems);
 }
 
-export function commandArbs(): fc.Arbitrary<fc.Command<Model, Real>>[] {
+export function commandArbs(userIds: readonly string[]): fc.Arbitrary<fc.Command<Model, Real>>[] {
   const idx = fc.nat({ max: 7 });
   const outcome = fc.constantFrom('sent', 'sent', 'sent', 'deferred', 'rejected', 'service_error', 'service_quota_reached') as fc.Arbitrary<OutcomeStep['result']>;
+  const advance = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.array(outcome, { minLength: 1, maxLength: 6 }))
+    .map(([s, rs]) => new AdvanceCommand(s * 1_000, rs.map((result) => ({ result, latencyMs: 0 }))));
+  const create = fc.tuple(idx, fc.integer({ min: 1, max: 10 }), fc.option(fc.integer({ min: 0, max: 30 }).map((s) => s * 1_000), { nil: null }), fc.option(fc.integer({ min: 0, max: 30 }).map((s) => s * 1_000), { nil: null }))
+    .map(([u, c, s, l]) => new CreateCommand(u, c, s, l));
+  // Advances and creations are listed several times: they carry the traffic the others disturb.
   return [
-    fc.tuple(fc.integer({ min: 0, max: 40 }), fc.array(outcome, { minLength: 1, maxLength: 6 }))
-      .map(([s, rs]) => new AdvanceCommand(s * 1_000, rs.map((result) => ({ result, latencyMs: 0 })))),
+    advance, advance, advance, create, create,
     fc.tuple(idx, fc.integer({ min: 1, max: 15 })).map(([u, a]) => new GrantCommand(u, a)),
-    fc.tuple(idx, fc.integer({ min: 1, max: 10 }), fc.option(fc.integer({ min: 0, max: 30 }).map((s) => s * 1_000), { nil: null }), fc.option(fc.integer({ min: 0, max: 30 }).map((s) => s * 1_000), { nil: null }))
-      .map(([u, c, s, l]) => new CreateCommand(u, c, s, l)),
     fc.tuple(fc.constantFrom('pauseTask' as const, 'resumeTask' as const, 'cancelTask' as const), idx).map(([k, t]) => new TaskCommand(k, t)),
     fc.tuple(fc.constantFrom('pauseService' as const, 'resumeService' as const, 'disableService' as const), idx, fc.option(fc.integer({ min: 1, max: 30 }).map((s) => s * 1_000), { nil: null }))
       .map(([k, s, r]) => new ServiceCommand(k, s, r)),
     fc.tuple(fc.constantFrom('suspendUser' as const, 'resumeUser' as const), idx).map(([k, u]) => new UserCommand(k, u)),
     fc.constant(new SnapshotCommand()),
+    fc.tuple(idx, fc.record({
+      intervalMs: fc.integer({ min: 1, max: 8 }).map((x) => x * 1_000),
+      windows: fc.array(windowArb, { maxLength: 2 }),
+      concurrency: fc.integer({ min: 1, max: 3 }),
+      access: fc.oneof(fc.constant('all' as const), fc.subarray([...userIds], { minLength: 1 })),
+    }, { requiredKeys: [] })).map(([sv, patch]) => new UpdateServiceCommand(sv, patch)),
   ];
 }

@@ -1,5 +1,5 @@
 import { fixedPeriodKey } from '../../support/local-period.ts';
-import { RETRY } from '../../support/scenario.ts';
+import { RETRY, SERVICE_PAUSE } from '../../support/scenario.ts';
 import type { OutcomeResult, ServiceSetup, WindowSetup } from '../../support/scenario.ts';
 
 /**
@@ -21,6 +21,8 @@ export interface ModelService extends ServiceSetup {
   pausedUntil: number | null;
   starts: number[];
   inFlight: number;
+  /** service_error replies in a row; a `sent` or an operator resume ends the row (API.md). */
+  errorStreak: number;
 }
 
 export interface ModelUser {
@@ -76,7 +78,7 @@ export class ReferenceModel {
   }
 
   addService(spec: ServiceSetup): void {
-    this.services.push({ ...spec, windows: [...spec.windows], state: 'active', pausedUntil: null, starts: [], inFlight: 0 });
+    this.services.push({ ...spec, windows: [...spec.windows], state: 'active', pausedUntil: null, starts: [], inFlight: 0, errorStreak: 0 });
   }
 
   // ---- commands: expected answer, then `apply…` once the engine has answered ----
@@ -235,13 +237,16 @@ export class ReferenceModel {
       return 'failed';
     };
     let verdict: 'sent' | 'failed' | 'refunded' | null = null;
+    // A reply about the recipient, whatever it says, ends the service's run of errors.
+    if (result === 'sent' || result === 'deferred' || result === 'rejected') this.service(flight.service)!.errorStreak = 0;
     if (result === 'sent') {
       t.sent++; u.reserved--; u.consumed++; verdict = 'sent';
+    } else if (t.state === 'cancelled') {
+      // A cancelled task retries nothing and charges nothing: whatever comes back unsent is
+      // refunded (the engine's reading of "cancel refunds"; API.md only says outcomes still report).
+      t.refunded++; this.refund(t.user, 1); verdict = 'refunded';
     } else if (result === 'rejected' || (result === 'deferred' && flight.attempt >= RETRY.maxAttempts)) {
       verdict = fail();
-    } else if (t.state === 'cancelled') {
-      // A cancelled task retries nothing: what comes back unfinished is refunded.
-      t.refunded++; this.refund(t.user, 1); verdict = 'refunded';
     } else if (result === 'deferred') {
       const delay = Math.min(RETRY.backoffMaxMs, RETRY.backoffMs * RETRY.backoffFactor ** (flight.attempt - 1));
       t.retries.push({ recipient, attempt: flight.attempt + 1, dueAt: now + delay });
@@ -250,6 +255,23 @@ export class ReferenceModel {
     }
     this.completeIfDone(t);
     return verdict;
+  }
+
+  /**
+   * What a service_error reply must do to its service: disable it at `disableAfter` in a row,
+   * otherwise pause it for baseMs·factor^(streak−1) capped at maxMs, unless a pause at least as
+   * long is already in force. Returns the expected event, or null when none is due.
+   */
+  afterServiceError(serviceId: string, now: number): { type: 'service_disabled' } | { type: 'service_paused'; resumeAt: number } | null {
+    const s = this.service(serviceId)!;
+    s.errorStreak++;
+    if (s.state === 'disabled') return null;
+    if (s.errorStreak >= SERVICE_PAUSE.disableAfter) return { type: 'service_disabled' };
+    const pauseMs = Math.min(SERVICE_PAUSE.maxMs, SERVICE_PAUSE.baseMs * SERVICE_PAUSE.factor ** (s.errorStreak - 1));
+    const resumeAt = now + pauseMs;
+    const paused = s.state === 'paused' && (s.pausedUntil === null || s.pausedUntil > now);
+    if (paused && (s.pausedUntil === null || s.pausedUntil >= resumeAt)) return null;
+    return { type: 'service_paused', resumeAt };
   }
 
   completeIfDone(t: ModelTask): void {

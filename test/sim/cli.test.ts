@@ -1,0 +1,144 @@
+// The CLI as a user runs it: `node bin/fairsend.js …` in a child process, outputs in a temp dir.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'fairsend-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the CLI; async so that independent cases overlap their start-up (tsx + imports). */
+function fairsend(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(root, 'bin/fairsend.js'), ...args], { cwd: root, timeout: 120_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+// The tests read whatever the CLI wrote and assert on it field by field.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function json(path: string): Record<string, any> {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+describe('fairsend sim (default scenario)', () => {
+  // One policy keeps the suite fast; the three-policy comparison runs in the same code path.
+  it('runs the built-in default scenario and writes the report', { timeout: 120_000 }, async () => {
+    const out = join(dir, 'default');
+    const r = await fairsend('sim', '--out', out, '--quiet', '--policy', 'fair');
+    expect(r.stdout).toMatch(/^default: a platform day \(seed 20260101\): 330 users, 31 services, 1859 campaigns, \d+ recipients/);
+    expect(r.stdout).toContain(`report: ${join(out, 'report.html')}`);
+    expect(readdirSync(out).sort()).toEqual(['report.html', 'report.md', 'summary.json']);
+    const summary = json(join(out, 'summary.json'));
+    expect(summary.policies.map((p: { policy: string }) => p.policy)).toEqual(['fair']);
+    expect(summary.scenario.services).toHaveLength(31);
+    expect(summary.scenario.users).toHaveLength(330);
+    // Exit 0 exactly when every expectation holds, 1 otherwise (then stderr names the failure).
+    expect(r.code).toBe(summary.pass ? 0 : 1);
+    if (!summary.pass) expect(r.stderr).toMatch(/^expectation failed: /);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/i);
+  });
+});
+
+describe.concurrent('fairsend sim', () => {
+
+  it('runs an explicit scenario with an event log', async () => {
+    const out = join(dir, 'example');
+    const events = join(dir, 'example-events.jsonl');
+    const r = await fairsend('sim', 'scenarios/example.yaml', '--out', out, '--events', events, '--policy', 'fair', '--seed', '5', '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = json(join(out, 'summary.json'));
+    expect(summary.seed).toBe(5);
+    expect(summary.scenario.services.map((s: { id: string; intervalMs: number; concurrency: number }) => [s.id, s.intervalMs, s.concurrency])).toEqual([['acme-mailbox', 1000, 1], ['ses', 200, 2]]);
+    expect(summary.scenario.users).toEqual([{ id: 'acme', weight: 2, quota: 5000 }, { id: 'globex', weight: 1, quota: 5000 }]);
+    const lines = readFileSync(events, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({ t: 0, type: 'user_added', user: 'acme', quota: 5000, weight: 2 });
+    expect(lines.filter((e) => e.type === 'task_created')).toHaveLength(4);
+    expect(lines.filter((e) => e.type === 'outcome' && e.final === 'sent')).toHaveLength(summary.policies[0].outcomes.sent);
+    expect(summary.eventHashes.fair).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('replays a trace', async () => {
+    const out = join(dir, 'trace');
+    const r = await fairsend('sim', 'scenarios/trace-replay.yaml', '--out', out, '--quiet');
+    expect(r.code).toBe(0);
+    const summary = json(join(out, 'summary.json'));
+    expect(summary.scenario.workload).toEqual({ campaigns: 7, recipients: 1180 });
+    expect(summary.scenario.users.map((u: { id: string; quota: number }) => [u.id, u.quota])).toEqual([['shop-1', 135], ['shop-2', 75], ['news-9', 910], ['shop-3', 60]]);
+    expect(summary.policies.map((p: { campaigns: { completed: number } }) => p.campaigns.completed)).toEqual([7, 7]);
+  });
+
+  it('exits 1 and names the failed expectation', async () => {
+    const r = await fairsend('sim', 'scenarios/slo-fail.yaml', '--out', join(dir, 'slo'), '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('FAIL p99 campaign completion ≤ 10m 00s [fair]');
+    expect(r.stderr).toMatch(/^expectation failed: p99 campaign completion ≤ 10m 00s \[fair\]: 19m \d\ds\n$/);
+  });
+});
+
+describe.concurrent('bad input', () => {
+  const cases: [string, string, RegExp][] = [
+    ['malformed YAML', 'durationMs: [1\n', /^error: .*bad\.yaml: line \d+, column \d+: /],
+    ['a negative interval', 'durationMs: 1000\nservices: [{ id: s, intervalMs: -5 }]\nusers: [{ id: a }]\n', /^error: .*bad\.yaml: services\[0\]\.intervalMs must be an integer from 1 to 86400000, got -5\n/],
+    ['an unknown preset', 'durationMs: 1000\nservices: [{ id: s, preset: pigeon }]\nusers: [{ id: a }]\n', /^error: .*bad\.yaml: services\[0\]\.preset must be one of /],
+    ['NaN', 'durationMs: .nan\nservices: [{ id: s, intervalMs: 5 }]\nusers: [{ id: a }]\n', /^error: .*bad\.yaml: durationMs must be an integer from 1 to 31622400000, got NaN\n/],
+    ['a user with no service', 'durationMs: 1000\nservices: [{ id: s, intervalMs: 5, access: { users: [a] } }]\nusers: [{ id: a }, { id: b }]\n', /^error: .*bad\.yaml: user "b" has no usable service/],
+    ['an absurd size', 'durationMs: 86400000\nservices: [{ id: s, intervalMs: 5 }]\nuserGroups: [{ name: g, count: 100000, arrivals: { kind: poisson, perDay: 100 }, recipients: 1 }]\n', /^error: .*bad\.yaml: the workload would create about 10000000 campaigns; at most 5000000 are allowed\n/],
+    ['an unknown time zone', 'durationMs: 1000\nservices: [{ id: s, intervalMs: 5, windows: [{ kind: fixed, limit: 5, periodMs: 86400000, timeZone: Mars/Olympus }] }]\nusers: [{ id: a }]\n', /^error: service "s": .*Mars\/Olympus/],
+  ];
+  it.each(cases)('%s: exit 2, a message naming the field, nothing written', async (_name, text, message) => {
+    const file = join(dir, `${_name.replace(/\W+/g, '-')}`, 'bad.yaml');
+    mkdirSync(dirname(file));
+    writeFileSync(file, text);
+    const out = join(dir, `bad-out-${_name.replace(/\W+/g, '-')}`);
+    const events = join(dir, `bad-events-${_name.replace(/\W+/g, '-')}.jsonl`);
+    const r = await fairsend('sim', file, '--out', out, '--events', events, '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(events)).toBe(false);
+  });
+
+  it('bad flags exit 2', async () => {
+    expect((await fairsend('sim', 'scenarios/example.yaml', '--seed', '-1', '--out', join(dir, 'x'))).stderr).toBe('error: --seed must be an integer from 0 to 4294967295, got "-1"\n');
+    const r = await fairsend('sim', 'scenarios/example.yaml', '--policy', 'lottery', '--out', join(dir, 'x'));
+    expect([r.code, r.stderr]).toEqual([2, 'error: --policy: unknown policy "lottery"; choose from fair, round-robin, fifo\n']);
+    expect((await fairsend('sim', 'no-such-file.yaml', '--out', join(dir, 'x'))).code).toBe(2);
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+  });
+});
+
+describe.concurrent('fairsend sweep, validate, schema', () => {
+  it('sweeps a parameter and names the smallest configuration meeting the expectations', async () => {
+    const out = join(dir, 'sweep');
+    const r = await fairsend('sweep', 'scenarios/capacity-plan.yaml', '--vary', 'services.workspace.count=1,2,4,8', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('smallest configuration meeting the expectations: services.workspace.count=4');
+    const sweep = json(join(out, 'sweep.json'));
+    expect(sweep.points.map((p: { pass: boolean }) => p.pass)).toEqual([false, false, true, true]);
+    expect(sweep.smallestPassing).toBe(2);
+    expect(readdirSync(out).sort()).toEqual(['report.html', 'report.md', 'sweep.json']);
+  });
+
+  it('refuses a sweep value the schema rejects, before running anything', async () => {
+    const out = join(dir, 'sweep-bad');
+    const r = await fairsend('sweep', 'scenarios/capacity-plan.yaml', '--vary', 'services.workspace.count=2,-1', '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: scenarios\/capacity-plan\.yaml with services\.workspace\.count=-1: services\[0\]\.count must be an integer from 1 to 10000, got -1\n/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('validates a file and prints the JSON Schema', async () => {
+    expect((await fairsend('validate', 'scenarios/example.yaml')).stdout).toBe('scenarios/example.yaml: valid — 2 users, 2 services, 4 campaigns, 2540 recipients\n');
+    const schema = JSON.parse((await fairsend('schema')).stdout);
+    expect(schema).toEqual(json(join(root, 'scenarios/scenario.schema.json')));
+  });
+});
