@@ -13,7 +13,9 @@ export type Contender = `engine-${Policy}` | 'seed' | 'floor' | 'bottleneck' | '
 // The seed scans every queue per decision, so at the larger scales an iteration makes only a few
 // decisions or one round would take minutes.
 const SEED_DECISIONS: Readonly<Record<Scale['name'], number>> = { small: 1_000, medium: 100, large: 10 };
-const LIBRARY_JOBS = 1_000;
+// bottleneck spends about a millisecond per job even with minTime 0, so it gets smaller batches.
+const LIBRARY_JOBS: Readonly<Record<'bottleneck' | 'p-queue', number>> = { bottleneck: 100, 'p-queue': 1_000 };
+const MIN_ITERATIONS = 5;
 
 export function dispatchGroup(scale: Scale): string {
   return `dispatch/${scale.name}`;
@@ -31,12 +33,13 @@ export function dispatchCases(scale: Scale, contenders: readonly Contender[]): B
     const base = { id: dispatchCaseId(scale, contender), group: dispatchGroup(scale) };
     if (contender === 'bottleneck' || contender === 'p-queue') {
       const make = contender === 'bottleneck' ? createBottleneckSubject : createPQueueSubject;
-      return { ...base, unit: 'jobs', unitsPerIteration: LIBRARY_JOBS, prepare: () => libraryPrepared(make(scale.services)) };
+      const jobs = LIBRARY_JOBS[contender];
+      return { ...base, unit: 'jobs', unitsPerIteration: jobs, minIterations: MIN_ITERATIONS, prepare: () => libraryPrepared(make(scale.services), jobs) };
     }
     if (contender === 'seed') {
       const decisions = SEED_DECISIONS[scale.name];
       return {
-        ...base, unit: 'decisions', unitsPerIteration: decisions, minIterations: scale.name === 'small' ? 16 : 4,
+        ...base, unit: 'decisions', unitsPerIteration: decisions, minIterations: MIN_ITERATIONS,
         prepare: () => { const s = createSeedBaseline(shared()); return { fn: () => s.advance(decisions) }; },
       };
     }
@@ -44,12 +47,12 @@ export function dispatchCases(scale: Scale, contenders: readonly Contender[]): B
       ? () => createFloorLoop(shared())
       : () => createEngineSubject(shared(), { policy: contender.slice('engine-'.length) as Policy });
     return {
-      ...base, unit: 'decisions', unitsPerIteration: perStep,
+      ...base, unit: 'decisions', unitsPerIteration: perStep, minIterations: MIN_ITERATIONS,
       prepare: () => { const s = make(); return { fn: () => s.advance(perStep) }; },
     };
   });
 }
 
-function libraryPrepared(subject: LibrarySubject): { fn: () => Promise<number>; dispose: () => Promise<void> } {
-  return { fn: () => subject.runBatch(LIBRARY_JOBS), dispose: () => subject.close() };
+function libraryPrepared(subject: LibrarySubject, jobs: number): { fn: () => Promise<number>; dispose: () => Promise<void> } {
+  return { fn: () => subject.runBatch(jobs), dispose: () => subject.close() };
 }

@@ -49,7 +49,7 @@ export function createEngineSubject(workload: Workload, options: EngineSubjectOp
         const wakeAt = engine.nextWakeAt();
         if (wakeAt === null) break;
         nowMs = wakeAt;
-        const dispatches = engine.poll(nowMs);
+        const dispatches = unwrap(engine.poll(nowMs), 'poll');
         for (let i = 0; i < dispatches.length; i += 1) {
           const d = dispatches[i]!;
           record?.(indexOfId(d.service), indexOfId(d.user), indexOfId(d.task));

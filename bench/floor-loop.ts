@@ -21,7 +21,6 @@ export function createFloorLoop(workload: Workload, record?: DispatchRecorder): 
   const timers = createSlotHeap(workload.services.length);
   workload.services.forEach((_, s) => timers.push(s, 0));
   let cursor = 0;
-  let sent = 0;
   let nowMs = 0;
   const batch: FloorDispatch[] = [];
 
@@ -40,11 +39,11 @@ export function createFloorLoop(workload: Workload, record?: DispatchRecorder): 
           batch.push({ t: nowMs, service, task: cursor, recipient, attempt: 1 });
           record?.(service, workload.tasks[cursor]!.userIndex, cursor);
           nextRecipient[cursor] = recipient + 1;
-          remaining[cursor] -= 1;
-          if (remaining[cursor] === 0) cursor += 1;
+          if (recipient + 1 === workload.tasks[cursor]!.recipients) cursor += 1;
           timers.push(service, nowMs + workload.services[service]!.intervalMs);
         }
-        for (let i = 0; i < batch.length; i += 1) sent += 1;
+        // The outcome ('sent') of each send is fed back at once, as the engine bench does.
+        for (let i = 0; i < batch.length; i += 1) remaining[batch[i]!.task] -= 1;
         made += batch.length;
       }
       return made;

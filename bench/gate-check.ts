@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { FairnessSummary } from './exact-checks.ts';
 import type { Measurement } from './measure.ts';
+import { fmt, formatRatio } from './format.ts';
 
 const RatioRule = z.object({
   numerator: z.string().min(1),
@@ -57,7 +58,7 @@ function ratioLine(rule: Thresholds['ratios'][number], index: number, byId: Read
     return { ok: false, text: `${where}: no measurement named ${missing} in this run` };
   }
   const ratio = num.unitsPerSec / den.unitsPerSec;
-  const text = `${where}: ${rule.numerator} / ${rule.denominator} = ${ratio.toFixed(2)}x ` +
+  const text = `${where}: ${rule.numerator} / ${rule.denominator} = ${formatRatio(ratio)} ` +
     `(${fmt(num.unitsPerSec)} vs ${fmt(den.unitsPerSec)} ${num.unit}/s)`;
   return ratio >= rule.min
     ? { ok: true, text: `${text}, threshold ${rule.min}x` }
@@ -75,7 +76,7 @@ function countLine(rule: Thresholds['counts'][number], index: number, counts: Re
 
 function fairnessLine(what: string, summary: FairnessSummary): GateLine {
   return summary.ok
-    ? { ok: true, text: `fairness between ${what}: ${summary.pairs} pairs in ${summary.groups} groups within the bound` }
+    ? { ok: true, text: `fairness between ${what}: ${fmt(summary.pairs)} pairs in ${fmt(summary.groups)} groups within the bound` }
     : { ok: false, text: `fairness between ${what}: ${summary.violation ?? 'violated'}` };
 }
 
@@ -88,8 +89,4 @@ export function evaluateGate(thresholds: Thresholds, figures: GateFigures): Gate
     fairnessLine("each user's tasks", figures.taskFairness),
   ];
   return { ok: lines.every((line) => line.ok), lines };
-}
-
-export function fmt(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
 }

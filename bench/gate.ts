@@ -11,7 +11,8 @@ import type { Contender } from './dispatch-cases.ts';
 import { countsOf, runExactChecks } from './exact-checks.ts';
 import { evaluateGate, parseThresholds, type Thresholds } from './gate-check.ts';
 import type { Measurement } from './measure.ts';
-import { machineInfo, ratio, writeReport, type BenchReport, type Ratio } from './report.ts';
+import { commandLine, machineInfo, ratio, writeReport, type BenchReport, type Ratio } from './report.ts';
+import { SIM_EVENTS_COUNT, SMALL_SIM_SIZE, simEventsPerSend } from './sim-e2e.ts';
 import { ALL_CONTENDERS, runDispatch } from './suite.ts';
 import { SCALES, type ScaleName } from './workload.ts';
 
@@ -86,13 +87,15 @@ async function main(): Promise<void> {
   }
   log(`exact checks: ${thresholds.scale} / fair, ${thresholds.windowMs} ms window`);
   const checks = runExactChecks(SCALES[thresholds.scale], 'fair', thresholds.windowMs);
+  log('simulator: events per send on the small seeded scenario');
+  const counts = { ...countsOf(checks), [SIM_EVENTS_COUNT]: simEventsPerSend(SMALL_SIM_SIZE) };
   const verdict = evaluateGate(thresholds, {
-    measurements, counts: countsOf(checks), userFairness: checks.userFairness, taskFairness: checks.taskFairness,
+    measurements, counts, userFairness: checks.userFairness, taskFairness: checks.taskFairness,
   });
   const ratios = thresholds.ratios.map((r) => ratio(measurements, r.numerator, r.denominator)).filter((r): r is Ratio => r !== null);
   const report: BenchReport = {
     kind: 'fairsend-bench', mode: 'gate', generatedAt: new Date().toISOString(),
-    command: `npm run bench:gate -- ${process.argv.slice(2).join(' ')}`.trim(), machine: machineInfo(),
+    command: commandLine('npm run bench:gate'), machine: machineInfo(),
     measurements, ratios, checks: [checks], memory: null,
     simulator: { status: 'pending', reason: 'not part of the gate' }, targets: [],
   };

@@ -66,7 +66,7 @@ async function runRound(benchCase: BenchCase, prepared: Prepared, options: Measu
     time: options.timeMs,
     warmupTime: options.warmupTimeMs,
     iterations: benchCase.minIterations ?? 16,
-    warmupIterations: Math.min(4, benchCase.minIterations ?? 4),
+    warmupIterations: Math.min(2, benchCase.minIterations ?? 2),
     throws: true,
   });
   const { fn, beforeEach } = prepared;

@@ -6,7 +6,7 @@ import { cpus, totalmem, loadavg, platform, arch } from 'node:os';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ExactChecks } from './exact-checks.ts';
-import { fmt } from './gate-check.ts';
+import { fmt, formatRatio } from './format.ts';
 import type { Measurement } from './measure.ts';
 import type { MemoryFigures } from './memory.ts';
 
@@ -23,7 +23,7 @@ export interface Ratio { readonly numerator: string; readonly denominator: strin
 export interface Target { readonly name: string; readonly target: string; readonly measured: string; readonly met: boolean | null }
 export type SimulatorFigure =
   | { readonly status: 'pending'; readonly reason: string }
-  | { readonly status: 'measured'; readonly scenario: string; readonly sends: number; readonly wallMs: number; readonly sendsPerSec: number; readonly eventsPerSend?: number };
+  | { readonly status: 'measured'; readonly scenario: string; readonly sends: number; readonly wallMs: number; readonly sendsPerSec: number; readonly simulatorSendsPerSec?: number; readonly eventsPerSend?: number };
 
 export interface BenchReport {
   readonly kind: 'fairsend-bench';
@@ -58,6 +58,11 @@ export function ratio(measurements: readonly Measurement[], numerator: string, d
   return { numerator, denominator, ratio: num.unitsPerSec / den.unitsPerSec };
 }
 
+export function commandLine(script: string): string {
+  const args = process.argv.slice(2);
+  return args.length === 0 ? script : `${script} -- ${args.join(' ')}`;
+}
+
 function ms(value: number): string {
   return value >= 100 ? value.toFixed(0) : value >= 1 ? value.toFixed(2) : value.toFixed(4);
 }
@@ -70,7 +75,7 @@ function measurementTable(rows: readonly Measurement[], headline: string | null)
   ];
   for (const m of rows) {
     const cells = [m.id, `${fmt(m.unitsPerSec)} ${m.unit}/s`, ms(m.medianMs), ms(m.p99Ms), fmt(m.opsPerSec), fmt(m.unitsPerIteration), fmt(m.setupMs)];
-    if (lead) cells.push(m.id === lead.id ? '1' : `${(lead.unitsPerSec / m.unitsPerSec).toFixed(2)}x`);
+    if (lead) cells.push(m.id === lead.id ? '1' : formatRatio(lead.unitsPerSec / m.unitsPerSec));
     if (m.inexactIterations > 0) cells[0] += ` (**${m.inexactIterations} inexact iterations**)`;
     lines.push(`| ${cells.join(' | ')} |`);
   }
@@ -112,13 +117,14 @@ export function renderMarkdown(report: BenchReport): string {
     out.push('## Memory (forced GC before and after)', '', '| figure | bytes |', '| --- | ---: |',
       `| heap per active task (${fmt(m.sizes.activeTasks)} tasks) | ${m.bytesPerActiveTask.toFixed(0)} |`,
       `| heap per pending recipient, count form (${fmt(m.sizes.countTasks)} tasks x ${fmt(m.sizes.bigRecipients)}) | ${m.bytesPerPendingRecipientCountForm.toFixed(4)} |`,
-      `| heap per pending recipient beyond the input, address form (${fmt(m.sizes.addressRecipients)}) | ${m.bytesPerPendingRecipientAddressForm.toFixed(2)} |`, '');
+      `| heap per pending recipient beyond the input, address form (${fmt(m.sizes.addressRecipients)}) | ${m.bytesPerPendingRecipientAddressForm.toFixed(4)} |`, '');
   }
   out.push('## Simulator end to end', '');
   const sim = report.simulator;
   out.push(sim.status === 'pending' ? `Pending: ${sim.reason}` :
     `${sim.scenario}: ${fmt(sim.sends)} sends in ${fmt(sim.wallMs)} ms of wall time = **${fmt(sim.sendsPerSec)} sends/s**` +
-    (sim.eventsPerSend === undefined ? '' : `, ${sim.eventsPerSend.toFixed(3)} events per send`), '');
+    (sim.simulatorSendsPerSec === undefined ? '' : ` (the simulator's own figure: ${fmt(sim.simulatorSendsPerSec)} sends/s)`) +
+    (sim.eventsPerSend === undefined ? '' : `; engine events per simulated send on the small seeded scenario: ${sim.eventsPerSend}`), '');
   return out.join('\n');
 }
 
