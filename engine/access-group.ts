@@ -1,28 +1,31 @@
 // Services with identical access sets share one structure of eligible users ("who may send here
 // next"), so a dispatch decision costs O(log n) however many services share a pool.
-import { HeapNode, IndexedHeap } from './indexed-heap.ts';
+import { SlotHeap } from './slot-heap.ts';
 import type { Service } from './service.ts';
 import type { User } from './user.ts';
 
 /** A user's place in one access group's queue of eligible users; the policy sets its keys. */
 export class Member {
-  readonly node = new HeapNode<Member>(this);
+  /** Handle in the group's queue of eligible members (registered for the member's lifetime). */
+  handle: number;
   /** Round-robin position in this group (policy 'round-robin' only). */
   rrKey = 0;
   constructor(
     readonly user: User,
     readonly group: AccessGroup,
-  ) {}
+  ) {
+    this.handle = group.eligible.register(this);
+  }
 }
 
 export class AccessGroup {
-  /** Place among the groups that can dispatch, keyed by its first available service (readyAt, seq). */
-  readonly slot = new HeapNode<AccessGroup>(this);
+  /** Handle among the groups that can dispatch, keyed by its first available service (readyAt, seq). */
+  handle = -1;
   /** Services of this group that may start a send (active, below concurrency), by (readyAt, seq). */
-  readonly available = new IndexedHeap<Service>();
+  readonly available = new SlotHeap<Service>();
   readonly services: Service[] = [];
   /** Members whose users have ready work, in policy order. */
-  readonly eligible = new IndexedHeap<Member>();
+  readonly eligible = new SlotHeap<Member>();
   readonly members = new Map<string, Member>();
   rrCounter = 0;
   /** Fair policy: the largest finish tag (user virtual time) handed out in this group, num / den. */

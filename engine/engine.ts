@@ -11,11 +11,11 @@
 import { AccessGroup, Member } from './access-group.ts';
 import { assert } from './assert.ts';
 import type { EngineEvent, OutcomeResult, PauseReason } from './events.ts';
-import { IndexedHeap } from './indexed-heap.ts';
+import { SlotHeap } from './slot-heap.ts';
 import { resolveOptions, retryDelayMs, servicePauseMs } from './options.ts';
 import type { EngineOptions, ResolvedOptions } from './options.ts';
 import { ceilDiv, createPolicy } from './policy.ts';
-import type { Policy } from './policy.ts';
+import type { Keys, Policy } from './policy.ts';
 import { fixedPeriod, normalizeWindow, windowProblem, windowsRemaining } from './rate-window.ts';
 import type { WindowSpec } from './rate-window.ts';
 import { checkRecipients } from './recipients.ts';
@@ -24,7 +24,7 @@ import { ok, refuse } from './result.ts';
 import type { Result } from './result.ts';
 import { Service } from './service.ts';
 import type { ServiceSpec } from './service.ts';
-import { RetryItem, Task } from './task.ts';
+import { Task } from './task.ts';
 import type { TaskSpec } from './task.ts';
 import { TimerQueue } from './timer-queue.ts';
 import type { Timer } from './timer-queue.ts';
@@ -111,13 +111,15 @@ export class Engine {
   /** @internal */ readonly users = new Map<string, User>();
   /** @internal */ readonly tasks = new Map<string, Task>();
   /** @internal */ readonly groups = new Map<string, AccessGroup>();
-  /** @internal */ readonly readyGroups = new IndexedHeap<AccessGroup>();
+  /** @internal */ readonly readyGroups = new SlotHeap<AccessGroup>(64);
   /** @internal */ readonly timers = new TimerQueue();
   /** @internal Recipients that are open and not in flight, over all tasks. */ queuedTotal = 0;
   /** @internal */ inFlightTotal = 0;
   /** Bumped by every change to any service, to invalidate the groups' cached summaries. */
   private serviceVersion = 0;
   private readonly sink: ((event: EngineEvent) => void) | null;
+  /** Scratch for the policy's order keys (no allocation per decision). */
+  private readonly keys: Keys = { k1: 0, k2: 0, k3: 0 };
 
   constructor(options: EngineOptions = {}) {
     this.options = resolveOptions(options);
@@ -216,7 +218,6 @@ export class Engine {
       s.access = p.access;
     }
     s.recomputeReadyAt(now);
-    if (s.group.available.contains(s.slot)) s.group.available.update(s.slot);
     this.serviceVersion++;
     this.sink?.({ t: now, type: 'service_updated', service: s.id, spec: s.spec() });
     this.refreshService(s);
@@ -445,7 +446,7 @@ export class Engine {
     const out: Dispatch[] = [];
     // Bounded: every dispatch either pushes its service's readyAt past `now` or fills its concurrency.
     for (let g = this.readyGroups.peek(); g !== undefined; g = this.readyGroups.peek()) {
-      if ((g.available.peek() as Service).readyAt > now) break;
+      if (g.available.topK1() > now) break;
       out.push(this.dispatchFrom(g, now));
     }
     return ok(out);
@@ -456,7 +457,7 @@ export class Engine {
     const timerAt = this.timers.peekAt();
     const g = this.readyGroups.peek();
     if (g === undefined) return timerAt;
-    const slotAt = Math.max((g.available.peek() as Service).readyAt, this.now);
+    const slotAt = Math.max(g.available.topK1(), this.now);
     return timerAt === null ? slotAt : Math.min(timerAt, slotAt);
   }
 
@@ -556,7 +557,7 @@ export class Engine {
       final = 'refunded'; // a cancelled task's last in-flight recipients are given back, whatever happened
     } else if (o.result === 'deferred' && attempt < this.options.retry.maxAttempts) {
       retryAt = now + Math.max(retryDelayMs(this.options.retry, attempt), o.retryAfterMs ?? 0);
-      t.retries.push(new RetryItem(o.recipient, attempt + 1, retryAt).node);
+      t.addRetry({ recipient: o.recipient, attempt: attempt + 1, dueAt: retryAt });
       this.queuedTotal++;
     } else if (o.result === 'deferred' || o.result === 'rejected') {
       final = 'failed';
@@ -584,9 +585,9 @@ export class Engine {
     if (o.result === 'service_quota_reached') this.onServiceQuota(s, now);
     if (!t.ended && t.open === 0) this.complete(t, now);
     // A final outcome for a task that is still queued changes none of its keys: skip the queues.
-    if (final === null || t.ended || !u.ready.contains(t.slot)) this.refreshTask(t);
+    if (final === null || t.ended || !u.ready.contains(t.handle)) this.refreshTask(t);
     // An outcome only frees capacity; a service still queued keeps its key (pauses re-queue themselves).
-    if (!s.group.available.contains(s.slot)) this.refreshService(s);
+    if (!s.group.available.contains(s.handle)) this.refreshService(s);
   }
 
   private settleFailure(t: Task, now: number): void {
@@ -623,7 +624,7 @@ export class Engine {
     t.user.openTasks--;
     t.cursor = t.count;
     t.returned.length = 0;
-    while (t.retries.pop() !== undefined);
+    t.clearRetries();
     t.refunded += queued;
     t.user.reserved -= queued;
     t.user.balance += queued;
@@ -699,7 +700,6 @@ export class Engine {
     s.resumeAt = null;
     s.resumeTimer = this.timers.cancel(s.resumeTimer);
     s.recomputeReadyAt(this.now);
-    if (s.group.available.contains(s.slot)) s.group.available.update(s.slot);
     this.sink?.({ t: this.now, type: 'service_resumed', service: s.id });
     this.refreshService(s);
   }
@@ -720,7 +720,7 @@ export class Engine {
       this.sink?.({ t: this.now, type: 'task_started', task: t.id, user: t.user.id });
     } else if (timer.kind === 'retry_due') {
       t.retryTimer = null;
-      const due = t.retries.peek() as RetryItem;
+      const due = t.nextRetry() as { recipient: number };
       this.sink?.({ t: this.now, type: 'retry_due', task: t.id, user: t.user.id, recipient: due.recipient });
     } else {
       t.deadlineTimer = null;
@@ -738,20 +738,25 @@ export class Engine {
   /** @internal Puts the task in or out of its user's ready queue and (re)arms its retry timer. */
   refreshTask(t: Task): void {
     const u = t.user;
+    if (t.ended && t.handle >= 0) {
+      u.ready.release(t.handle); // an ended task never queues again
+      t.handle = -1;
+    }
     const live = t.state === 'active' && t.started;
     const ready = live && t.hasReadyRecipient(this.now);
-    const queued = u.ready.contains(t.slot);
+    const queued = u.ready.contains(t.handle);
+    const k = this.keys;
     if (ready && !queued) {
       this.policy.onTaskReady(t);
-      this.policy.keyTask(t);
-      u.ready.push(t.slot);
+      this.policy.taskKeys(t, k);
+      u.ready.push(t.handle, k.k1, k.k2, k.k3);
     } else if (!ready && queued) {
-      u.ready.remove(t.slot);
+      u.ready.remove(t.handle);
     } else if (ready) {
-      this.policy.keyTask(t);
-      u.ready.update(t.slot);
+      this.policy.taskKeys(t, k);
+      u.ready.update(t.handle, k.k1, k.k2, k.k3);
     }
-    const retry = t.retries.peek();
+    const retry = t.nextRetry();
     if (live && !ready && retry !== undefined) {
       if (t.retryTimer === null || t.retryTimer.at !== retry.dueAt) {
         this.timers.cancel(t.retryTimer);
@@ -766,51 +771,47 @@ export class Engine {
   /** @internal Puts the user's members in or out of their groups' eligible queues. */
   refreshUser(u: User): void {
     const eligible = u.state === 'active' && u.ready.size > 0;
+    const k = this.keys;
     if (eligible && !u.eligible) {
       this.policy.onUserEligible(u);
       u.eligible = true;
       for (const m of u.members) {
-        this.policy.keyMember(m);
-        m.group.eligible.push(m.node);
+        this.policy.memberKeys(m, k);
+        m.group.eligible.push(m.handle, k.k1, k.k2, k.k3);
         this.refreshGroup(m.group);
       }
     } else if (!eligible && u.eligible) {
       u.eligible = false;
       for (const m of u.members) {
-        m.group.eligible.remove(m.node);
+        m.group.eligible.remove(m.handle);
         this.refreshGroup(m.group);
       }
     } else if (eligible) {
       for (const m of u.members) {
-        this.policy.keyMember(m);
-        m.group.eligible.update(m.node);
+        this.policy.memberKeys(m, k);
+        m.group.eligible.update(m.handle, k.k1, k.k2, k.k3);
       }
     }
   }
 
-  /** @internal */
+  /** @internal Puts the service in or out of its group's available queue, keyed (readyAt, seq). */
   refreshService(s: Service): void {
     const g = s.group;
     const can = s.canStart;
-    const queued = g.available.contains(s.slot);
-    if (can && !queued) g.available.push(s.slot);
-    else if (!can && queued) g.available.remove(s.slot);
-    else if (can) g.available.update(s.slot);
+    const queued = g.available.contains(s.handle);
+    if (can && !queued) g.available.push(s.handle, s.readyAt, 0, s.seq);
+    else if (!can && queued) g.available.remove(s.handle);
+    else if (can) g.available.update(s.handle, s.readyAt, 0, s.seq);
     this.refreshGroup(g);
   }
 
   private refreshGroup(g: AccessGroup): void {
-    const top = g.available.peekNode();
-    const can = g.eligible.size > 0 && top !== undefined;
-    const inHeap = this.readyGroups.contains(g.slot);
-    if (can) {
-      // A group is as early as its earliest available service; services' seqs are unique.
-      g.slot.k1 = top.k1;
-      g.slot.k2 = top.k3;
-    }
-    if (can && !inHeap) this.readyGroups.push(g.slot);
-    else if (!can && inHeap) this.readyGroups.remove(g.slot);
-    else if (can) this.readyGroups.update(g.slot);
+    const can = g.eligible.size > 0 && g.available.size > 0;
+    const inHeap = this.readyGroups.contains(g.handle);
+    // A group is as early as its earliest available service (readyAt, seq); services' seqs are unique.
+    if (can && !inHeap) this.readyGroups.push(g.handle, g.available.topK1(), g.available.topK3(), 0);
+    else if (!can && inHeap) this.readyGroups.remove(g.handle);
+    else if (can) this.readyGroups.update(g.handle, g.available.topK1(), g.available.topK3(), 0);
   }
 
   // ----- internals: access groups ----------------------------------------------------------
@@ -821,26 +822,28 @@ export class Engine {
     let g = this.groups.get(key);
     if (g === undefined) {
       g = new AccessGroup(key, this.entitySeq++, s.access === 'all' ? 'all' : new Set(s.access));
+      g.handle = this.readyGroups.register(g);
       this.groups.set(key, g);
       for (const u of this.users.values()) if (g.admits(u.id)) this.addMember(g, u);
     }
     g.services.push(s);
     s.group = g;
+    s.handle = g.available.register(s);
   }
 
   private leaveGroup(s: Service): void {
     const g = s.group;
-    if (g.available.contains(s.slot)) g.available.remove(s.slot);
+    g.available.release(s.handle);
+    s.handle = -1;
     g.services.splice(g.services.indexOf(s), 1);
     if (g.services.length > 0) {
       this.refreshGroup(g);
       return;
     }
     for (const m of g.members.values()) {
-      if (g.eligible.contains(m.node)) g.eligible.remove(m.node);
       m.user.members.splice(m.user.members.indexOf(m), 1);
     }
-    if (this.readyGroups.contains(g.slot)) this.readyGroups.remove(g.slot);
+    this.readyGroups.release(g.handle);
     this.groups.delete(g.key);
   }
 
@@ -851,8 +854,8 @@ export class Engine {
     u.members.push(m);
     if (u.eligible) {
       m.rrKey = ++g.rrCounter;
-      this.policy.keyMember(m);
-      g.eligible.push(m.node);
+      this.policy.memberKeys(m, this.keys);
+      g.eligible.push(m.handle, this.keys.k1, this.keys.k2, this.keys.k3);
       this.refreshGroup(g);
     }
     return m;

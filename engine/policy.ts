@@ -7,19 +7,26 @@
 // Virtual times are kept as integer fractions (vtNum / weight) and compared by cross-multiplying,
 // so every decision is exact and machine-independent.
 import type { Member } from './access-group.ts';
-import type { HeapNode } from './indexed-heap.ts';
+
 import type { Task } from './task.ts';
 import type { User } from './user.ts';
 
 export type PolicyName = 'fair' | 'round-robin' | 'fifo';
 export const POLICY_NAMES: readonly PolicyName[] = ['fair', 'round-robin', 'fifo'];
 
+/** Order keys of a queue entry, compared lexicographically (see slot-heap.ts). */
+export interface Keys {
+  k1: number;
+  k2: number;
+  k3: number;
+}
+
 export interface Policy {
   readonly name: PolicyName;
-  /** Writes the member's order keys (k1, k2, k3) from its user's state. */
-  keyMember(member: Member): void;
+  /** Writes the member's order keys from its user's state. */
+  memberKeys(member: Member, out: Keys): void;
   /** Writes the task's order keys within its user. */
-  keyTask(task: Task): void;
+  taskKeys(task: Task, out: Keys): void;
   /** Called after `member`'s user was given a slot for `task`. */
   onDispatch(member: Member, task: Task): void;
   /** Called when a user becomes eligible again (idle, suspended or blocked before). */
@@ -47,22 +54,22 @@ function fracLess(a: number, b: number, c: number, d: number): boolean {
  * double, so equal fractions give equal doubles and distinct ones (at least 1e-8 apart) keep their
  * order. Number comparisons on the pair therefore order the fractions exactly.
  */
-function keyTag(node: HeapNode<unknown>, vtNum: number, weight: number, seq: number): void {
+function tagKeys(out: Keys, vtNum: number, weight: number, seq: number): void {
   const r = vtNum % weight;
-  node.k1 = (vtNum - r) / weight;
-  node.k2 = r / weight;
-  node.k3 = seq;
+  out.k1 = (vtNum - r) / weight;
+  out.k2 = r / weight;
+  out.k3 = seq;
 }
 
 class FairPolicy implements Policy {
   readonly name = 'fair' as const;
 
-  keyMember(m: Member): void {
-    keyTag(m.node, m.user.vtNum, m.user.weight, m.user.seq);
+  memberKeys(m: Member, out: Keys): void {
+    tagKeys(out, m.user.vtNum, m.user.weight, m.user.seq);
   }
 
-  keyTask(t: Task): void {
-    keyTag(t.slot, t.vtNum, t.weight, t.seq);
+  taskKeys(t: Task, out: Keys): void {
+    tagKeys(out, t.vtNum, t.weight, t.seq);
   }
 
   onDispatch(member: Member, task: Task): void {
@@ -113,13 +120,16 @@ class FairPolicy implements Policy {
 class RoundRobinPolicy implements Policy {
   readonly name = 'round-robin' as const;
 
-  keyMember(m: Member): void {
-    m.node.k1 = m.rrKey; // unique within the group
+  memberKeys(m: Member, out: Keys): void {
+    out.k1 = m.rrKey; // unique within the group
+    out.k2 = 0;
+    out.k3 = 0;
   }
 
-  keyTask(t: Task): void {
-    t.slot.k1 = t.rrKey;
-    t.slot.k3 = t.seq;
+  taskKeys(t: Task, out: Keys): void {
+    out.k1 = t.rrKey;
+    out.k2 = 0;
+    out.k3 = t.seq;
   }
 
   onDispatch(member: Member, task: Task): void {
@@ -140,16 +150,17 @@ class RoundRobinPolicy implements Policy {
 class FifoPolicy implements Policy {
   readonly name = 'fifo' as const;
 
-  keyMember(m: Member): void {
+  memberKeys(m: Member, out: Keys): void {
     // Eligible users always have a ready task; the user holding the oldest one goes first.
-    const top = m.user.ready.peekNode() as HeapNode<Task>;
-    m.node.k1 = top.k1;
-    m.node.k2 = top.k3;
+    out.k1 = m.user.ready.topK1(); // its startAt
+    out.k2 = m.user.ready.topK3(); // its seq, unique
+    out.k3 = 0;
   }
 
-  keyTask(t: Task): void {
-    t.slot.k1 = t.startAt;
-    t.slot.k3 = t.seq;
+  taskKeys(t: Task, out: Keys): void {
+    out.k1 = t.startAt;
+    out.k2 = 0;
+    out.k3 = t.seq;
   }
 
   onDispatch(): void {}

@@ -1,6 +1,5 @@
 // A sending service (an SMTP account or an ESP endpoint) as the engine sees it: its pacing
 // (interval, windows, concurrency), who may use it, its state, and the starts it has made.
-import { HeapNode } from './indexed-heap.ts';
 import { retentionMs, windowsFreeAt } from './rate-window.ts';
 import type { WindowSpec } from './rate-window.ts';
 import { StartHistory } from './start-history.ts';
@@ -26,8 +25,8 @@ const MIN_RETAIN_MS = 26 * 3_600_000;
 const MIN_HISTORY_CAP = 1024;
 
 export class Service {
-  /** Place in its group's queue of available services, keyed (readyAt, 0, seq). */
-  readonly slot = new HeapNode<Service>(this);
+  /** Handle in its group's queue of available services, keyed (readyAt, 0, seq). */
+  handle = -1;
   state: ServiceState = 'active';
   pauseReason: PauseReason | null = null;
   /** When a pause ends by itself; null while active, disabled, or paused until an operator resumes. */
@@ -38,13 +37,7 @@ export class Service {
   inFlight = 0;
   lastStartAt: number | null = null;
   /** Earliest time the next start is allowed by interval and windows (only meaningful when active). */
-  get readyAt(): number {
-    return this.slot.k1;
-  }
-
-  set readyAt(t: number) {
-    this.slot.k1 = t;
-  }
+  readyAt = 0;
 
   sent = 0;
   starts = 0;
@@ -71,7 +64,6 @@ export class Service {
   ) {
     this.retainMs = Math.max(MIN_RETAIN_MS, retentionMs(windows));
     this.historyCap = Math.max(MIN_HISTORY_CAP, ...windows.map((w) => w.limit));
-    this.slot.k3 = seq;
   }
 
   /** New limits: the history only ever grows to serve them, never shrinks below what it kept. */

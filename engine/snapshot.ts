@@ -5,12 +5,13 @@
 import { AccessGroup, Member } from './access-group.ts';
 import { Engine } from './engine.ts';
 import type { PauseReason } from './events.ts';
+import type { Keys } from './policy.ts';
 import type { EngineOptions, ResolvedOptions } from './options.ts';
 import type { WindowSpec } from './rate-window.ts';
 import { Service } from './service.ts';
 import type { ServiceState } from './service.ts';
 import { StartHistory } from './start-history.ts';
-import { RetryItem, Task } from './task.ts';
+import { Task } from './task.ts';
 import type { RecipientRef, TaskState } from './task.ts';
 import type { Timer } from './timer-queue.ts';
 import type { UserState } from './user.ts';
@@ -183,10 +184,11 @@ export function snapshotEngine(e: Engine): EngineSnapshot {
       deadlineAt: t.deadlineAt,
       state: t.state,
       started: t.started,
-      ready: t.user.ready.contains(t.slot),
+      ready: t.user.ready.contains(t.handle),
       cursor: t.cursor,
       returned: t.returned.map((r) => ({ ...r })),
-      retries: [...t.retries.values()]
+      retries: t
+        .retries()
         .map((r) => ({ recipient: r.recipient, attempt: r.attempt, dueAt: r.dueAt }))
         .sort((a, b) => a.dueAt - b.dueAt || a.recipient - b.recipient),
       inFlight: [...t.inFlight].map(([recipient, f]) => ({ recipient, service: f.service.id, attempt: f.attempt })),
@@ -256,10 +258,12 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
     group.rrCounter = g.rrCounter;
     group.finishNum = g.finishNum;
     group.finishDen = g.finishDen;
+    group.handle = e.readyGroups.register(group);
     for (const id of g.services) {
       const s = e.services.get(id) as Service;
       group.services.push(s);
       s.group = group;
+      s.handle = group.available.register(s);
     }
     for (const m of g.members) {
       const user = e.users.get(m.user) as User;
@@ -287,26 +291,31 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
       rrKey: t.rrKey,
     });
     for (const r of t.returned) task.returned.push({ ...r });
-    for (const r of t.retries) task.retries.push(new RetryItem(r.recipient, r.attempt, r.dueAt).node);
+    for (const r of t.retries) task.addRetry({ recipient: r.recipient, attempt: r.attempt, dueAt: r.dueAt });
     for (const f of t.inFlight) task.inFlight.set(f.recipient, { service: e.services.get(f.service) as Service, attempt: f.attempt });
     if (t.startTimer) task.startTimer = e.timers.restore(t.startTimer.at, t.startTimer.seq, 'task_start', t.id);
     if (t.deadlineTimer) task.deadlineTimer = e.timers.restore(t.deadlineTimer.at, t.deadlineTimer.seq, 'task_deadline', t.id);
     if (t.retryTimer) task.retryTimer = e.timers.restore(t.retryTimer.at, t.retryTimer.seq, 'retry_due', t.id);
     e.tasks.set(task.id, task);
   }
-  // Rebuild the queues from the recorded membership, innermost first (a fifo user's key reads its
-  // ready tasks).
+  // Rebuild the queues from the recorded membership, innermost first (a fifo user's keys read its
+  // first ready task).
+  const keys: Keys = { k1: 0, k2: 0, k3: 0 };
   for (const t of snap.tasks) {
-    if (!t.ready) continue;
     const task = e.tasks.get(t.id) as Task;
-    e.policy.keyTask(task);
-    task.user.ready.push(task.slot);
+    if (task.ended) {
+      task.user.ready.release(task.handle);
+      task.handle = -1;
+    } else if (t.ready) {
+      e.policy.taskKeys(task, keys);
+      task.user.ready.push(task.handle, keys.k1, keys.k2, keys.k3);
+    }
   }
   for (const u of e.users.values()) {
     if (!u.eligible) continue;
     for (const m of u.members) {
-      e.policy.keyMember(m);
-      m.group.eligible.push(m.node);
+      e.policy.memberKeys(m, keys);
+      m.group.eligible.push(m.handle, keys.k1, keys.k2, keys.k3);
     }
   }
   for (const s of e.services.values()) e.refreshService(s);

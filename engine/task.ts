@@ -1,7 +1,7 @@
 // A campaign: a cursor over its recipient list plus the few recipients that wait for a retry or
 // came back from a failing service. Pending recipients cost nothing: there is no object per
 // recipient, only per recipient that is in flight, deferred or returned.
-import { HeapNode, IndexedHeap } from './indexed-heap.ts';
+import { SlotHeap } from './slot-heap.ts';
 import type { Service } from './service.ts';
 import type { Timer } from './timer-queue.ts';
 import type { User } from './user.ts';
@@ -27,16 +27,10 @@ export interface RecipientRef {
 }
 
 /** A deferred recipient; retries are ordered by due time, then recipient index (unique in a task). */
-export class RetryItem {
-  readonly node = new HeapNode<RetryItem>(this);
-  constructor(
-    readonly recipient: number,
-    readonly attempt: number,
-    readonly dueAt: number,
-  ) {
-    this.node.k1 = dueAt;
-    this.node.k2 = recipient;
-  }
+export interface RetryItem {
+  readonly recipient: number;
+  readonly attempt: number;
+  readonly dueAt: number;
 }
 
 export interface InFlight {
@@ -45,8 +39,8 @@ export interface InFlight {
 }
 
 export class Task {
-  /** Place in its user's queue of ready tasks; the policy sets its keys. */
-  readonly slot = new HeapNode<Task>(this);
+  /** Handle in its user's queue of ready tasks (released when the task ends). */
+  handle: number;
   state: TaskState = 'active';
   /** The start time has come (tasks without a start time start at creation). */
   started: boolean;
@@ -54,7 +48,8 @@ export class Task {
   cursor = 0;
   /** Recipients handed back unharmed by a failing service; they go first, lowest index first. */
   readonly returned: RecipientRef[] = [];
-  readonly retries = new IndexedHeap<RetryItem>();
+  /** Deferred recipients by (dueAt, recipient); created at the first deferral. */
+  private retryQueue: SlotHeap<RetryItem> | null = null;
   readonly inFlight = new Map<number, InFlight>();
   sent = 0;
   failed = 0;
@@ -80,6 +75,31 @@ export class Task {
     readonly deadlineAt: number | null,
   ) {
     this.started = startAt <= createdAt;
+    this.handle = user.ready.register(this);
+  }
+
+  get retryCount(): number {
+    return this.retryQueue === null ? 0 : this.retryQueue.size;
+  }
+
+  /** The earliest retry, or undefined. */
+  nextRetry(): RetryItem | undefined {
+    return this.retryQueue?.peek();
+  }
+
+  /** Retries in no particular order (snapshots sort them). */
+  retries(): RetryItem[] {
+    return this.retryQueue === null ? [] : this.retryQueue.values();
+  }
+
+  addRetry(item: RetryItem): void {
+    this.retryQueue ??= new SlotHeap<RetryItem>(2);
+    const h = this.retryQueue.register(item);
+    this.retryQueue.push(h, item.dueAt, item.recipient, 0);
+  }
+
+  clearRetries(): void {
+    this.retryQueue = null;
   }
 
   /** Recipients not yet final and not refunded (they hold a reservation). */
@@ -98,7 +118,7 @@ export class Task {
 
   hasReadyRecipient(now: number): boolean {
     if (this.returned.length > 0 || this.cursor < this.count) return true;
-    const retry = this.retries.peek();
+    const retry = this.nextRetry();
     return retry !== undefined && retry.dueAt <= now;
   }
 
@@ -106,10 +126,12 @@ export class Task {
   takeNext(now: number): RecipientRef {
     const back = this.returned.shift();
     if (back !== undefined) return back;
-    const retry = this.retries.peek();
-    if (retry !== undefined && retry.dueAt <= now) {
-      this.retries.remove(retry.node);
-      return { recipient: retry.recipient, attempt: retry.attempt };
+    const q = this.retryQueue;
+    if (q !== null && q.size > 0 && q.topK1() <= now) {
+      const h = q.peekHandle();
+      const retry = q.peek() as RetryItem;
+      q.release(h);
+      return retry;
     }
     return { recipient: this.cursor++, attempt: 1 };
   }

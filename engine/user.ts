@@ -1,7 +1,7 @@
 // A user (tenant) of the platform: a quota ledger, a weight, and the queue of its ready tasks.
 // Ledger invariant: balance + reserved + consumed == granted, each term >= 0, and reserved equals
 // the user's sub-tasks that are not yet final.
-import { IndexedHeap } from './indexed-heap.ts';
+import { SlotHeap } from './slot-heap.ts';
 import type { Member } from './access-group.ts';
 import type { Task } from './task.ts';
 
@@ -22,7 +22,7 @@ export class User {
   reserved = 0;
   consumed = 0;
   /** Tasks with a recipient ready to send now, in policy order. */
-  readonly ready: IndexedHeap<Task>;
+  readonly ready = new SlotHeap<Task>(2);
   /** One entry per access group this user belongs to. */
   readonly members: Member[] = [];
   /** Tasks not yet completed, cancelled or expired. */
@@ -45,6 +45,5 @@ export class User {
   ) {
     this.granted = quota;
     this.balance = quota;
-    this.ready = new IndexedHeap<Task>();
   }
 }
