@@ -25,9 +25,10 @@ export function checkersFor(policy: string, userCount: number): CheckerName[] {
   return checkersForPolicy(policy).filter((n) => n !== 'fairness' || userCount <= FAIRNESS_CHECK_MAX_USERS);
 }
 
-export function watchInvariants(policy: string, userCount: number): InvariantWatch {
+export function watchInvariants(policy: string, userCount: number, chargeFailures: boolean): InvariantWatch {
   const checkers = checkersFor(policy, userCount);
-  const set = createCheckers(checkers);
+  // The quota checker must know whether failures are charged, or it flags every charged failure.
+  const set = createCheckers(checkers, { chargeFailures });
   return {
     checkers,
     observe: (e) => set.push(e),

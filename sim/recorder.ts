@@ -8,9 +8,10 @@ import { cdf, jainIndex, mean, percentiles } from './stats.ts';
 import { WindowPeak } from './window-peak.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
 import type { OutcomeCounts, PolicyMetrics, QueueDepthPoint, ServiceMetrics, UserMetrics } from './report/report-input.ts';
+import { THROUGHPUT_LINES_MAX } from './report/index.ts';
 
 /** Series shown per service in the throughput chart; the rest are summed as "others". */
-const MAX_SERIES = 12;
+const MAX_SERIES = THROUGHPUT_LINES_MAX - 1; // one line is left for the sum of the rest
 const MAX_BUCKETS = 200;
 
 interface ServiceTally {

@@ -98,7 +98,7 @@ function runPolicy(s: ResolvedScenario, policy: PolicyName, options: RunOptions,
   const log = options.hashEvents === false && options.eventsPath === undefined
     ? null
     : new EventLog(options.eventsPath === undefined ? null : eventsPathFor(options.eventsPath, policy, several));
-  const watch = options.checkInvariants === false ? null : watchInvariants(policy, s.users.length);
+  const watch = options.checkInvariants === false ? null : watchInvariants(policy, s.users.length, s.engine.chargeFailures ?? false);
   const observers: ((e: EngineEvent) => void)[] = [];
   if (log) observers.push(log.add);
   if (watch) observers.push(watch.observe);
