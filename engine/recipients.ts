@@ -42,25 +42,100 @@ export function addressProblem(address: string): string | null {
   return null;
 }
 
-// The whole check above as one expression, for the common case of a valid address; the detailed
-// reason is only worked out for addresses that fail it.
-const VALID_ADDRESS =
-  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]*[A-Za-z-][A-Za-z0-9-]*$/;
+// The check above as one scan over the characters, for the common case of a valid address (the
+// detailed reason is only worked out for addresses that fail it). A property test keeps the two in
+// agreement. ASCII only, like the patterns above.
+const ATEXT = new Uint8Array(128);
+for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-") ATEXT[ch.charCodeAt(0)] = 1;
+const DOT = 46;
+const HYPHEN = 45;
 
-function isValidFast(address: string): boolean {
-  if (address.length > 254 || !VALID_ADDRESS.test(address)) return false;
-  const at = address.lastIndexOf('@');
-  if (at > 64) return false;
-  const tld = address.slice(address.lastIndexOf('.') + 1);
-  return tld.length <= 63 && tld[0] !== '-' && tld[tld.length - 1] !== '-';
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
+function isValidFast(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 254) return false;
+  const at = s.lastIndexOf('@');
+  if (at <= 0 || at === n - 1 || at > 64) return false;
+  let afterDot = true; // the local part may neither start nor end with a dot, nor have two in a row
+  for (let i = 0; i < at; i++) {
+    const c = s.charCodeAt(i);
+    if (c === DOT) {
+      if (afterDot) return false;
+      afterDot = true;
+    } else if (c < 128 && ATEXT[c] === 1) {
+      afterDot = false;
+    } else {
+      return false;
+    }
+  }
+  if (afterDot) return false;
+  let labels = 0;
+  let labelLength = 0;
+  let lastHyphen = false;
+  let allDigits = true;
+  for (let i = at + 1; i <= n; i++) {
+    const c = i === n ? DOT : s.charCodeAt(i); // the end closes the last label like a dot
+    if (c === DOT) {
+      if (labelLength === 0 || labelLength > 63 || lastHyphen) return false;
+      labels++;
+      if (i === n) break;
+      labelLength = 0;
+      allDigits = true;
+    } else if (isAlnum(c)) {
+      if (c > 57) allDigits = false;
+      labelLength++;
+      lastHyphen = false;
+    } else if (c === HYPHEN && labelLength > 0) {
+      allDigits = false;
+      labelLength++;
+      lastHyphen = true;
+    } else {
+      return false;
+    }
+  }
+  return labels >= 2 && !allDigits; // a dotted domain whose top-level label is not numeric
+}
+
+/** FNV-1a over the address with ASCII letters folded to lower case. */
+function foldedHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function equalFolded(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x >= 65 && x <= 90) x += 32;
+    if (y >= 65 && y <= 90) y += 32;
+    if (x !== y) return false;
+  }
+  return true;
+}
+
+/**
+ * Checks, trims and de-duplicates a recipient list in one pass. De-duplication uses an open
+ * addressing table sized once for the whole list (no rehashing, no lower-cased copies), so a list of
+ * a million addresses costs no more than a few passes over its characters.
+ */
 export function checkRecipients(input: readonly unknown[]): RecipientCheck {
   const accepted: string[] = [];
   const invalid: InvalidRecipient[] = [];
-  // A set is enough on the hot path; first positions are looked up only for the duplicates found.
-  const seen = new Set<string>();
-  const duplicateAt: number[] = [];
+  const duplicates: DuplicateRecipient[] = [];
+  let size = 16;
+  while (size < input.length * 2) size *= 2;
+  const mask = size - 1;
+  const table = new Int32Array(size); // accepted index + 1; 0 = empty
+  const firstIndex = new Int32Array(input.length); // accepted index -> index in the input
   for (let index = 0; index < input.length; index++) {
     const raw = input[index];
     if (typeof raw !== 'string') {
@@ -72,29 +147,24 @@ export function checkRecipients(input: readonly unknown[]): RecipientCheck {
       invalid.push({ index, address: raw, reason: addressProblem(address) ?? 'invalid address' });
       continue;
     }
-    const key = address.toLowerCase();
-    if (seen.has(key)) {
-      duplicateAt.push(index);
+    let slot = foldedHash(address) & mask;
+    let duplicateOf = -1;
+    for (let probes = 0; probes < size; probes++) {
+      const entry = table[slot] as number;
+      if (entry === 0) break;
+      if (equalFolded(accepted[entry - 1] as string, address)) {
+        duplicateOf = firstIndex[entry - 1] as number;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (duplicateOf >= 0) {
+      duplicates.push({ index, address: raw, firstIndex: duplicateOf });
       continue;
     }
-    seen.add(key);
+    table[slot] = accepted.length + 1;
+    firstIndex[accepted.length] = index;
     accepted.push(address);
   }
-  return { accepted, invalid, duplicates: describeDuplicates(input as readonly string[], duplicateAt) };
-}
-
-function describeDuplicates(input: readonly string[], duplicateAt: readonly number[]): DuplicateRecipient[] {
-  if (duplicateAt.length === 0) return [];
-  const keys = new Set(duplicateAt.map((i) => (input[i] as string).trim().toLowerCase()));
-  const first = new Map<string, number>();
-  for (let i = 0; i < input.length && first.size < keys.size; i++) {
-    const v = input[i];
-    if (typeof v !== 'string') continue;
-    const key = v.trim().toLowerCase();
-    if (keys.has(key) && !first.has(key)) first.set(key, i);
-  }
-  return duplicateAt.map((index) => {
-    const address = input[index] as string;
-    return { index, address, firstIndex: first.get(address.trim().toLowerCase()) as number };
-  });
+  return { accepted, invalid, duplicates };
 }
