@@ -24,7 +24,7 @@ import { ok, refuse } from './result.ts';
 import type { Result } from './result.ts';
 import { Service } from './service.ts';
 import type { ServiceSpec } from './service.ts';
-import { Task } from './task.ts';
+import { ATTEMPT_SLOTS, Task } from './task.ts';
 import type { TaskSpec } from './task.ts';
 import { TimerQueue } from './timer-queue.ts';
 import type { Timer } from './timer-queue.ts';
@@ -108,6 +108,7 @@ export class Engine {
   /** @internal */ readonly options: ResolvedOptions;
   /** @internal */ readonly policy: Policy;
   /** @internal */ readonly services = new Map<string, Service>();
+  /** @internal Services by `index` (creation order). */ readonly serviceList: Service[] = [];
   /** @internal */ readonly users = new Map<string, User>();
   /** @internal */ readonly tasks = new Map<string, Task>();
   /** @internal */ readonly groups = new Map<string, AccessGroup>();
@@ -190,6 +191,7 @@ export class Engine {
     const s = new Service(spec.id, this.entitySeq++, p.intervalMs as number, p.windows ?? [], p.concurrency ?? 1, p.access ?? 'all');
     this.now = now;
     this.services.set(s.id, s);
+    s.index = this.serviceList.push(s) - 1;
     this.joinGroup(s);
     s.recomputeReadyAt(now);
     this.serviceVersion++;
@@ -474,11 +476,11 @@ export class Engine {
       if (p) return refuse('INVALID_ARGUMENT', `outcome: ${p}`, 'retryAfterMs');
     }
     const flight = t.inFlight.get(outcome.recipient);
-    if (!flight) {
+    if (flight === undefined) {
       return refuse('UNKNOWN_DISPATCH', `recipient ${describe(outcome.recipient)} of task '${t.id}' is not in flight`, 'recipient');
     }
     this.now = now;
-    this.applyOutcome(now, t, outcome, flight.service, flight.attempt);
+    this.applyOutcome(now, t, outcome, this.serviceList[Math.floor(flight / ATTEMPT_SLOTS)] as Service, flight % ATTEMPT_SLOTS);
     return ok(undefined);
   }
 
@@ -493,17 +495,18 @@ export class Engine {
     const t = this.tasks.get(task);
     if (!t) return this.unknown('UNKNOWN_TASK', 'task', task, 'task');
     const flight = t.inFlight.get(recipient);
-    if (!flight) return refuse('UNKNOWN_DISPATCH', `recipient ${describe(recipient)} of task '${t.id}' is not in flight`, 'recipient');
+    if (flight === undefined) return refuse('UNKNOWN_DISPATCH', `recipient ${describe(recipient)} of task '${t.id}' is not in flight`, 'recipient');
     this.now = now;
-    const s = flight.service;
+    const s = this.serviceList[Math.floor(flight / ATTEMPT_SLOTS)] as Service;
+    const attempt = flight % ATTEMPT_SLOTS;
     t.inFlight.delete(recipient);
     this.inFlightTotal--;
     s.inFlight--;
-    this.sink?.({ t: now, type: 'requeued', service: s.id, user: t.user.id, task: t.id, recipient, attempt: flight.attempt });
+    this.sink?.({ t: now, type: 'requeued', service: s.id, user: t.user.id, task: t.id, recipient, attempt });
     if (t.ended) {
       this.refund(t, 1, now);
     } else {
-      t.returnToHead({ recipient, attempt: flight.attempt });
+      t.returnToHead({ recipient, attempt });
       this.queuedTotal++;
     }
     this.refreshTask(t);
@@ -519,8 +522,9 @@ export class Engine {
     const u = member.user;
     const t = u.ready.peek() as Task;
     assert(s.canStart && s.readyAt <= now, `service '${s.id}' dispatched before it was ready`);
-    const ref = t.takeNext(now);
-    t.inFlight.set(ref.recipient, { service: s, attempt: ref.attempt });
+    const recipient = t.takeNext(now);
+    const attempt = t.takenAttempt;
+    t.inFlight.set(recipient, s.index * ATTEMPT_SLOTS + attempt);
     t.dispatched++;
     if (t.firstDispatchAt === null) {
       t.firstDispatchAt = now;
@@ -531,7 +535,7 @@ export class Engine {
     s.recordStart(now);
     s.recomputeReadyAt(now);
     this.policy.onDispatch(member, t);
-    const d: Dispatch = { t: now, service: s.id, user: u.id, task: t.id, recipient: ref.recipient, attempt: ref.attempt };
+    const d: Dispatch = { t: now, service: s.id, user: u.id, task: t.id, recipient, attempt };
     this.sink?.({ type: 'dispatch', ...d });
     this.refreshTask(t);
     this.refreshService(s);

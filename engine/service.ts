@@ -27,6 +27,8 @@ const MIN_HISTORY_CAP = 1024;
 export class Service {
   /** Handle in its group's queue of available services, keyed (readyAt, 0, seq). */
   handle = -1;
+  /** Position in the engine's list of services (creation order), packed into in-flight entries. */
+  index = -1;
   state: ServiceState = 'active';
   pauseReason: PauseReason | null = null;
   /** When a pause ends by itself; null while active, disabled, or paused until an operator resumes. */

@@ -11,7 +11,7 @@ import type { WindowSpec } from './rate-window.ts';
 import { Service } from './service.ts';
 import type { ServiceState } from './service.ts';
 import { StartHistory } from './start-history.ts';
-import { Task } from './task.ts';
+import { ATTEMPT_SLOTS, Task } from './task.ts';
 import type { RecipientRef, TaskState } from './task.ts';
 import type { Timer } from './timer-queue.ts';
 import type { UserState } from './user.ts';
@@ -191,7 +191,11 @@ export function snapshotEngine(e: Engine): EngineSnapshot {
         .retries()
         .map((r) => ({ recipient: r.recipient, attempt: r.attempt, dueAt: r.dueAt }))
         .sort((a, b) => a.dueAt - b.dueAt || a.recipient - b.recipient),
-      inFlight: [...t.inFlight].map(([recipient, f]) => ({ recipient, service: f.service.id, attempt: f.attempt })),
+      inFlight: [...t.inFlight].map(([recipient, f]) => ({
+        recipient,
+        service: (e.serviceList[Math.floor(f / ATTEMPT_SLOTS)] as Service).id,
+        attempt: f % ATTEMPT_SLOTS,
+      })),
       sent: t.sent,
       failed: t.failed,
       refunded: t.refunded,
@@ -252,6 +256,7 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
     });
     if (s.resumeTimer) service.resumeTimer = e.timers.restore(s.resumeTimer.at, s.resumeTimer.seq, 'service_resume', s.id);
     e.services.set(service.id, service);
+    service.index = e.serviceList.push(service) - 1;
   }
   for (const g of snap.groups) {
     const group = new AccessGroup(g.key, g.seq, g.access === 'all' ? 'all' : new Set(g.access));
@@ -292,7 +297,7 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
     });
     for (const r of t.returned) task.returned.push({ ...r });
     for (const r of t.retries) task.addRetry({ recipient: r.recipient, attempt: r.attempt, dueAt: r.dueAt });
-    for (const f of t.inFlight) task.inFlight.set(f.recipient, { service: e.services.get(f.service) as Service, attempt: f.attempt });
+    for (const f of t.inFlight) task.inFlight.set(f.recipient, (e.services.get(f.service) as Service).index * ATTEMPT_SLOTS + f.attempt);
     if (t.startTimer) task.startTimer = e.timers.restore(t.startTimer.at, t.startTimer.seq, 'task_start', t.id);
     if (t.deadlineTimer) task.deadlineTimer = e.timers.restore(t.deadlineTimer.at, t.deadlineTimer.seq, 'task_deadline', t.id);
     if (t.retryTimer) task.retryTimer = e.timers.restore(t.retryTimer.at, t.retryTimer.seq, 'retry_due', t.id);

@@ -2,7 +2,6 @@
 // came back from a failing service. Pending recipients cost nothing: there is no object per
 // recipient, only per recipient that is in flight, deferred or returned.
 import { SlotHeap } from './slot-heap.ts';
-import type { Service } from './service.ts';
 import type { Timer } from './timer-queue.ts';
 import type { User } from './user.ts';
 
@@ -33,10 +32,8 @@ export interface RetryItem {
   readonly dueAt: number;
 }
 
-export interface InFlight {
-  readonly service: Service;
-  readonly attempt: number;
-}
+/** In-flight entries pack (service index, attempt) into one number: no object per send. */
+export const ATTEMPT_SLOTS = 128; // attempts are at most 100 (retry.maxAttempts)
 
 export class Task {
   /** Handle in its user's queue of ready tasks (released when the task ends). */
@@ -50,7 +47,10 @@ export class Task {
   readonly returned: RecipientRef[] = [];
   /** Deferred recipients by (dueAt, recipient); created at the first deferral. */
   private retryQueue: SlotHeap<RetryItem> | null = null;
-  readonly inFlight = new Map<number, InFlight>();
+  /** Recipient -> service index × ATTEMPT_SLOTS + attempt, for the recipients in flight. */
+  readonly inFlight = new Map<number, number>();
+  /** The attempt of the recipient `takeNext` returned last. */
+  takenAttempt = 1;
   sent = 0;
   failed = 0;
   refunded = 0;
@@ -122,18 +122,26 @@ export class Task {
     return retry !== undefined && retry.dueAt <= now;
   }
 
-  /** Next recipient to send: returned first, then due retries, then fresh recipients in order. */
-  takeNext(now: number): RecipientRef {
+  /**
+   * Next recipient to send: returned first, then due retries, then fresh recipients in order. Its
+   * attempt is left in `takenAttempt` (no object per decision).
+   */
+  takeNext(now: number): number {
     const back = this.returned.shift();
-    if (back !== undefined) return back;
+    if (back !== undefined) {
+      this.takenAttempt = back.attempt;
+      return back.recipient;
+    }
     const q = this.retryQueue;
     if (q !== null && q.size > 0 && q.topK1() <= now) {
       const h = q.peekHandle();
       const retry = q.peek() as RetryItem;
       q.release(h);
-      return retry;
+      this.takenAttempt = retry.attempt;
+      return retry.recipient;
     }
-    return { recipient: this.cursor++, attempt: 1 };
+    this.takenAttempt = 1;
+    return this.cursor++;
   }
 
   returnToHead(ref: RecipientRef): void {
