@@ -398,27 +398,22 @@ export class Engine {
   }
 
   pauseTask(now: number, id: string): Result<void> {
-    const bad = this.checkTime(now);
-    if (bad) return bad;
-    const t = this.tasks.get(id);
-    if (!t) return this.unknown('UNKNOWN_TASK', 'task', id);
-    if (t.state !== 'active') return refuse('INVALID_STATE', `task '${id}' is ${t.state}, not active`);
-    this.now = now;
-    t.state = 'paused';
-    this.sink?.({ t: now, type: 'task_paused', task: id, user: t.user.id });
-    this.refreshTask(t);
-    return ok(undefined);
+    return this.switchTask(now, id, 'active', 'paused');
   }
 
   resumeTask(now: number, id: string): Result<void> {
+    return this.switchTask(now, id, 'paused', 'active');
+  }
+
+  private switchTask(now: number, id: string, from: 'active' | 'paused', to: 'active' | 'paused'): Result<void> {
     const bad = this.checkTime(now);
     if (bad) return bad;
     const t = this.tasks.get(id);
     if (!t) return this.unknown('UNKNOWN_TASK', 'task', id);
-    if (t.state !== 'paused') return refuse('INVALID_STATE', `task '${id}' is ${t.state}, not paused`);
+    if (t.state !== from) return refuse('INVALID_STATE', `task '${id}' is ${t.state}, not ${from}`);
     this.now = now;
-    t.state = 'active';
-    this.sink?.({ t: now, type: 'task_resumed', task: id, user: t.user.id });
+    t.state = to;
+    this.sink?.({ t: now, type: to === 'paused' ? 'task_paused' : 'task_resumed', task: id, user: t.user.id });
     this.refreshTask(t);
     return ok(undefined);
   }
