@@ -1,8 +1,8 @@
 // The planning sub-commands of `fairsend`: sim, sweep, validate, schema. This is the imperative
 // shell: it reads files, runs the pure pieces, prints, and writes outputs under temporary names that
 // are renamed only once everything succeeded. Exit codes: 0 ok, 1 an expectation failed, 2 bad input.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { renderReport, renderSweepReport, formatDuration, formatRatio } from './report/index.ts';
@@ -10,9 +10,12 @@ import type { PolicyMetrics, SweepPoint } from './report/index.ts';
 import { DEFAULT_SCENARIO, POLICIES, openScenarioDocument, openScenarioFile, readScenarioDocument, scenarioJsonSchema } from './scenario/index.ts';
 import type { Checked, OpenedScenario, PolicyName, ResolvedScenario } from './scenario/index.ts';
 import { setUpEngine } from './simulate.ts';
-import { runScenario } from './run-scenario.ts';
-import type { RunOptions } from './run-scenario.ts';
-import { MAX_SWEEP_POINTS, combinations, parseVary, setPath, sweepInput } from './sweep.ts';
+import { eventsPathFor, runScenario } from './run-scenario.ts';
+import { refusedCount } from './expectations.ts';
+import { checkOutputs, removeCreated } from './output-paths.ts';
+import type { OutputTarget } from './output-paths.ts';
+import type { RunOptions, ScenarioRun } from './run-scenario.ts';
+import { MAX_SWEEP_POINTS, checkVariations, combinations, parseVary, setPath, sweepInput } from './sweep.ts';
 import type { Variation } from './sweep.ts';
 
 const EXIT_EXPECTATION = 1;
@@ -43,16 +46,23 @@ function parsePolicies(text: string | undefined): PolicyName[] | undefined {
   return [...new Set(list)] as PolicyName[];
 }
 
-/** Writes every file under a temporary name first, then renames them all: no half-written output. */
-function writeOutputs(files: Record<string, string>): void {
+/**
+ * Writes every file under a temporary name first, then renames them all: no half-written output.
+ * Call `checkOutputs` first; a failure here (disk full, a race) is still bad input, not a crash.
+ */
+function writeOutputs(option: string, files: Record<string, string>): void {
   const temps: [string, string][] = [];
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(path), { recursive: true });
-    const temp = `${path}.tmp-${process.pid}`;
-    writeFileSync(temp, content);
-    temps.push([temp, path]);
+  try {
+    for (const [path, content] of Object.entries(files)) {
+      const temp = `${path}.tmp-${process.pid}`;
+      temps.push([temp, path]);
+      writeFileSync(temp, content);
+    }
+    for (const [temp, path] of temps) renameSync(temp, path);
+  } catch (err) {
+    for (const [temp] of temps) rmSync(temp, { force: true });
+    throw new BadInput([`${option}: cannot write ${dirname(temps.at(-1)?.[1] ?? '')} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
   }
-  for (const [temp, path] of temps) renameSync(temp, path);
 }
 
 function openFromArg(file: string | undefined, seed: number | undefined): OpenedScenario {
@@ -84,7 +94,7 @@ function policyLine(m: PolicyMetrics): string {
   const c = m.campaigns;
   return [
     m.policy.padEnd(12),
-    `${c.completed}/${c.created} campaigns done`.padEnd(26),
+    `${c.completed}/${c.created + refusedCount(m)} campaigns done, ${refusedCount(m)} refused`.padEnd(38),
     `p50 ${formatDuration(c.completionMs.p50)}`.padEnd(14),
     `p99 ${formatDuration(c.completionMs.p99)}`.padEnd(14),
     `Jain ${formatRatio(m.fairness.jainIndex)}`.padEnd(12),
@@ -101,22 +111,38 @@ function simCommand(file: string | undefined, flags: SimFlags): number {
   const policies = parsePolicies(flags.policy);
   const { resolved } = openFromArg(file, seed);
   const out = resolvePath(flags.out ?? 'reports/sim');
-  if (flags.events !== undefined) mkdirSync(dirname(resolvePath(flags.events)), { recursive: true });
+  const events = flags.events === undefined ? undefined : resolvePath(flags.events);
+  const several = (policies ?? resolved.policies).length > 1;
+  const targets: OutputTarget[] = [{ option: '--out', dir: out, files: ['summary.json', 'report.md', 'report.html'] }];
+  if (events !== undefined) targets.push({ option: '--events', dir: dirname(events), files: (policies ?? resolved.policies).map((p) => basename(eventsPathFor(events, p, several))) });
+  const created = must(checkOutputs(targets));
   const bar = progress(flags.quiet ?? false, resolved);
-  const run = runScenario(resolved, {
-    ...(policies ? { policies } : {}),
-    ...(flags.events === undefined ? {} : { eventsPath: resolvePath(flags.events) }),
-    hashEvents: flags.hash,
-    checkInvariants: flags.check,
-    ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
-  });
-  bar.stop();
-  const rendered = renderReport(run.report);
-  writeOutputs({
-    [join(out, 'summary.json')]: `${JSON.stringify(run.summary, null, 2)}\n`,
-    [join(out, 'report.md')]: rendered.markdown,
-    [join(out, 'report.html')]: rendered.html,
-  });
+  try {
+    const run = runScenario(resolved, {
+      ...(policies ? { policies } : {}),
+      ...(events === undefined ? {} : { eventsPath: events }),
+      hashEvents: flags.hash,
+      checkInvariants: flags.check,
+      ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
+    });
+    bar.stop();
+    const rendered = renderReport(run.report);
+    writeOutputs('--out', {
+      [join(out, 'summary.json')]: `${JSON.stringify(run.summary, null, 2)}\n`,
+      [join(out, 'report.md')]: rendered.markdown,
+      [join(out, 'report.html')]: rendered.html,
+    });
+    return simSummary(resolved, run, out);
+  } catch (err) {
+    bar.stop();
+    removeCreated(created);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== undefined && (err as NodeJS.ErrnoException).syscall !== undefined) throw new BadInput([`--events: cannot write ${events ?? out} (${code})`]);
+    throw err;
+  }
+}
+
+function simSummary(resolved: ResolvedScenario, run: ScenarioRun, out: string): number {
   console.log(`${resolved.name} (seed ${resolved.seed}): ${resolved.users.length} users, ${resolved.services.length} services, ${resolved.arrivals.length} campaigns, ${resolved.totalRecipients} recipients`);
   for (const m of run.report.policies) console.log(`  ${policyLine(m)}`);
   for (const e of run.report.expectations) console.log(`  ${e.pass ? 'PASS' : 'FAIL'} ${e.description} [${e.policy}]: ${e.actual}`);
@@ -135,10 +161,11 @@ function sweepCommand(file: string, flags: SweepFlags): number {
   const seed = parseSeed(flags.seed);
   const policy = parsePolicies(flags.policy);
   if (policy && policy.length !== 1) throw new BadInput(['sweep: --policy takes a single policy']);
-  const vars: Variation[] = flags.vary.map((v) => must(parseVary(v)));
+  const vars: Variation[] = [...must(checkVariations(flags.vary.map((v) => must(parseVary(v)))))];
   const combos = combinations(vars);
   if (combos.length > MAX_SWEEP_POINTS) throw new BadInput([`sweep: ${combos.length} combinations; at most ${MAX_SWEEP_POINTS} are allowed`]);
   const doc = must(readScenarioDocument(file));
+  const out = resolvePath(flags.out ?? 'reports/sweep');
   const baseDir = dirname(resolvePath(file));
   // Validate every point before running any, so that a bad value writes nothing.
   const opened = combos.map((combo) => {
@@ -149,6 +176,7 @@ function sweepCommand(file: string, flags: SweepFlags): number {
     must(setUpEngine(o.value.resolved, o.value.resolved.policies[0]!, () => {}));
     return o.value.resolved;
   });
+  const created = must(checkOutputs([{ option: '--out', dir: out, files: ['sweep.json', 'report.md', 'report.html'] }]));
   const chosen = policy?.[0] ?? opened[0]!.policies[0]!;
   const points: SweepPoint[] = opened.map((resolved, i) => {
     const run = runScenario(resolved, { policies: [chosen], hashEvents: false });
@@ -167,12 +195,16 @@ function sweepCommand(file: string, flags: SweepFlags): number {
   const expectations = evaluateDescriptions(first);
   const input = sweepInput(first.name, first.seed, chosen, vars, points, expectations);
   const rendered = renderSweepReport(input);
-  const out = resolvePath(flags.out ?? 'reports/sweep');
-  writeOutputs({ [join(out, 'sweep.json')]: `${JSON.stringify(input, null, 2)}\n`, [join(out, 'report.md')]: rendered.markdown, [join(out, 'report.html')]: rendered.html });
+  try {
+    writeOutputs('--out', { [join(out, 'sweep.json')]: `${JSON.stringify(input, null, 2)}\n`, [join(out, 'report.md')]: rendered.markdown, [join(out, 'report.html')]: rendered.html });
+  } catch (err) {
+    removeCreated(created);
+    throw err;
+  }
   const best = input.smallestPassing === null ? null : points[input.smallestPassing]!;
   console.log(best === null ? 'no configuration meets the expectations' : `smallest configuration meeting the expectations: ${best.values.map((v) => `${v.path}=${v.value}`).join(' ')}`);
   console.log(`report: ${join(out, 'report.html')} (also report.md, sweep.json)`);
-  return 0;
+  return best === null ? EXIT_EXPECTATION : 0;
 }
 
 function evaluateDescriptions(s: ResolvedScenario): string[] {
@@ -186,6 +218,7 @@ function evaluateDescriptions(s: ResolvedScenario): string[] {
   if (e.p99FirstSendMs !== undefined) out.push(`p99 time to first send ≤ ${formatDuration(e.p99FirstSendMs)}`);
   if (e.minJainIndex !== undefined) out.push(`Jain's fairness index ≥ ${formatRatio(e.minJainIndex)}`);
   if (e.maxUnfinished !== undefined) out.push(`unfinished campaigns ≤ ${e.maxUnfinished}`);
+  if (e.maxRefused !== undefined) out.push(`campaigns refused at creation ≤ ${e.maxRefused}`);
   out.push(`invariant violations ≤ ${e.maxViolations}`);
   return out;
 }
@@ -199,7 +232,11 @@ function validateCommand(file: string): number {
 function schemaCommand(flags: { out?: string }): number {
   const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
   if (flags.out === undefined) process.stdout.write(text);
-  else writeOutputs({ [resolvePath(flags.out)]: text });
+  else {
+    const file = resolvePath(flags.out);
+    must(checkOutputs([{ option: '--out', dir: dirname(file), files: [basename(file)] }]));
+    writeOutputs('--out', { [file]: text });
+  }
   return 0;
 }
 
@@ -233,7 +270,7 @@ export function registerSimCommands(program: Command): void {
     .command('sweep')
     .description('run a scenario at every combination of parameter values; report p99 completion and utilisation')
     .argument('<scenario>', 'scenario file (JSON or YAML)')
-    .requiredOption('--vary <path=v1,v2,...>', 'a scenario path and its values, e.g. services.workspace.count=5,10,20 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--vary <path=v1,v2,...>', 'a scenario path and its values, e.g. services.workspace.count=5,10,20 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--seed <n>', 'seed (overrides the scenario)')
     .option('--policy <name>', 'policy to run (default: the scenario\'s first)')
     .option('--out <dir>', 'where to write sweep.json, report.md and report.html', 'reports/sweep')

@@ -24,7 +24,13 @@ const RULES: readonly Rule[] = [
   { key: 'p99FirstSendMs', label: 'p99 time to first send', metric: (m) => m.campaigns.firstSendMs.p99, bound: 'max', format: formatDuration },
   { key: 'minJainIndex', label: "Jain's fairness index", metric: (m) => m.fairness.jainIndex, bound: 'min', format: (x) => formatRatio(x) },
   { key: 'maxUnfinished', label: 'unfinished campaigns', metric: (_m, u) => u, bound: 'max', format: (x) => String(x) },
+  { key: 'maxRefused', label: 'campaigns refused at creation', metric: (m) => refusedCount(m), bound: 'max', format: (x) => String(x) },
 ];
+
+/** Campaigns the engine refused at creation, over every refusal code. */
+export function refusedCount(m: PolicyMetrics): number {
+  return Object.values(m.campaigns.refused).reduce((n, k) => n + k, 0);
+}
 
 function check(rule: Rule, limit: number, m: PolicyMetrics, unfinished: number): ExpectationResult {
   const actual = rule.metric(m, unfinished);

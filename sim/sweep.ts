@@ -60,19 +60,41 @@ export function combinations(vars: readonly Variation[]): (number | string)[][] 
   return out;
 }
 
-/** The passing point with the smallest sum of value ranks (ties: the earlier point), or null. */
+/** Orders two values of one path: numbers by value; otherwise by their place in the `--vary` list. */
+function compareValues(x: number | string, y: number | string, v: Variation): number {
+  if (typeof x === 'number' && typeof y === 'number') return x - y;
+  return v.values.indexOf(x) - v.values.indexOf(y);
+}
+
+/**
+ * The smallest passing point, or null. "Smallest" is lexicographic over the paths in the order they
+ * were given: the least value of the first path, then of the second among those, and so on. The
+ * order the values were listed in does not matter (`=8,4` picks 4 when both pass).
+ */
 export function smallestPassing(points: readonly SweepPoint[], vars: readonly Variation[]): number | null {
   let best: number | null = null;
-  let bestCost = Infinity;
   points.forEach((p, i) => {
     if (!p.pass) return;
-    const cost = p.values.reduce((s, v, k) => s + vars[k]!.values.indexOf(v.value), 0);
-    if (cost < bestCost) {
-      best = i;
-      bestCost = cost;
+    if (best === null) { best = i; return; }
+    const other = points[best]!;
+    for (let k = 0; k < vars.length; k++) {
+      const c = compareValues(p.values[k]!.value, other.values[k]!.value, vars[k]!);
+      if (c < 0) best = i;
+      if (c !== 0) return;
     }
   });
   return best;
+}
+
+/** Refuses a sweep with no parameter or with the same path twice. */
+export function checkVariations(vars: readonly Variation[]): Checked<readonly Variation[]> {
+  if (vars.length === 0) return { ok: false, errors: ['sweep needs at least one --vary PATH=V1,V2,...'] };
+  const seen = new Set<string>();
+  for (const v of vars) {
+    if (seen.has(v.path)) return { ok: false, errors: [`--vary ${v.path} is given more than once; list all its values in one --vary ${v.path}=V1,V2,...`] };
+    seen.add(v.path);
+  }
+  return { ok: true, value: vars };
 }
 
 export function sweepInput(scenario: string, seed: number, policy: PolicyName, vars: readonly Variation[], points: SweepPoint[], expectations: string[]): SweepInput {

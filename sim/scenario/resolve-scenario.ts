@@ -253,6 +253,9 @@ export function resolveScenario(scenario: Scenario, options: { seed?: number; tr
   const seed = options.seed ?? scenario.seed;
   const rows = options.traceRows ?? [];
   const endAt = scenario.durationMs + (scenario.drainMs ?? scenario.durationMs);
+  // Arrivals happen in [0, durationMs): a later task would never be created yet count in the workload.
+  const late = scenario.tasks.findIndex((t) => t.at >= scenario.durationMs);
+  if (late >= 0) return fail(`tasks[${late}].at must be less than durationMs (${scenario.durationMs}), got ${scenario.tasks[late]!.at}`);
   const expected = expectedCounts(scenario, rows);
   if (expected.tasks > MAX_TASKS) return fail(`the workload would create about ${Math.round(expected.tasks)} campaigns; at most ${MAX_TASKS} are allowed`);
   if (expected.sends > MAX_SENDS) return fail(`the workload would send about ${Math.round(expected.sends)} recipients; at most ${MAX_SENDS} are allowed`);

@@ -183,6 +183,8 @@ const expectationsSchema = z.strictObject({
   minJainIndex: rate().optional(),
   /** Campaigns still unfinished when the run ends. */
   maxUnfinished: nonNegInt().optional(),
+  /** Campaigns the engine refused at creation (quota exhausted, no usable service, …). */
+  maxRefused: nonNegInt().optional(),
   maxViolations: nonNegInt().default(0),
 });
 

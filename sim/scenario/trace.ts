@@ -18,21 +18,25 @@ export interface TraceRow {
 const MAX_ROWS = 5_000_000;
 const DAY_MS = 86_400_000;
 
-function records(text: string, format: 'csv' | 'jsonl', file: string): Checked<Record<string, unknown>[]> {
+/** Each record with the (1-based) file line it ends on, so that messages can point at it. */
+interface Numbered { row: Record<string, unknown>; line: number }
+
+function records(text: string, format: 'csv' | 'jsonl', file: string): Checked<Numbered[]> {
   if (format === 'csv') {
     try {
-      return { ok: true, value: parseCsv(text, { columns: true, skip_empty_lines: true, trim: true }) };
+      const parsed = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, info: true }) as { record: Record<string, unknown>; info: { lines: number } }[];
+      return { ok: true, value: parsed.map((p) => ({ row: p.record, line: p.info.lines })) };
     } catch (err) {
       return { ok: false, errors: [`${file}: malformed CSV: ${(err as Error).message}`] };
     }
   }
-  const rows: Record<string, unknown>[] = [];
+  const rows: Numbered[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (line === '') continue;
     try {
-      rows.push(JSON.parse(line));
+      rows.push({ row: JSON.parse(line), line: i + 1 });
     } catch {
       return { ok: false, errors: [`${file}: line ${i + 1}: malformed JSON`] };
     }
@@ -79,21 +83,25 @@ function rowOf(row: Record<string, unknown>, where: string, originMs: number | n
   return { ok: true, value: out };
 }
 
-/** Parses a trace; rows need not be sorted (the resolver sorts arrivals by time). */
-export function parseTrace(text: string, format: 'csv' | 'jsonl', file: string): Checked<TraceRow[]> {
+/**
+ * Parses a trace; rows need not be sorted (the resolver sorts arrivals by time). Rows at or after
+ * `durationMs` (when given) are refused: arrivals happen in [0, durationMs) and would be dropped.
+ */
+export function parseTrace(text: string, format: 'csv' | 'jsonl', file: string, durationMs = Infinity): Checked<TraceRow[]> {
   const parsed = records(text, format, file);
   if (!parsed.ok) return parsed;
   if (parsed.value.length > MAX_ROWS) return { ok: false, errors: [`${file}: more than ${MAX_ROWS} rows`] };
   const out: TraceRow[] = [];
   let originMs: number | null = null;
   for (let i = 0; i < parsed.value.length; i++) {
-    const raw = parsed.value[i]!;
+    const { row: raw, line } = parsed.value[i]!;
     if (originMs === null && typeof raw.time === 'string' && (raw.at === undefined || raw.at === '')) {
       const t = Date.parse(raw.time);
       if (Number.isFinite(t)) originMs = Math.floor(t / DAY_MS) * DAY_MS;
     }
     const row = rowOf(raw, `${file} row ${i + 1}`, originMs);
     if (!row.ok) return row;
+    if (row.value.at >= durationMs) return { ok: false, errors: [`${file} line ${line}: at must be less than durationMs (${durationMs}), got ${row.value.at}`] };
     out.push(row.value);
   }
   return { ok: true, value: out };

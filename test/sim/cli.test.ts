@@ -32,12 +32,15 @@ describe('fairsend sim (default scenario)', () => {
   it('runs the built-in default scenario and writes the report', { timeout: 120_000 }, async () => {
     const out = join(dir, 'default');
     const r = await fairsend('sim', '--out', out, '--quiet', '--policy', 'fair');
-    expect(r.stdout).toMatch(/^default: a platform day \(seed 20260101\): 330 users, 31 services, 1859 campaigns, \d+ recipients/);
+    expect(r.stdout).toMatch(/^default: a platform day \(seed 20260101\): 330 users, 51 services, 1859 campaigns, \d+ recipients/);
     expect(r.stdout).toContain(`report: ${join(out, 'report.html')}`);
     expect(readdirSync(out).sort()).toEqual(['report.html', 'report.md', 'summary.json']);
     const summary = json(join(out, 'summary.json'));
     expect(summary.policies.map((p: { policy: string }) => p.policy)).toEqual(['fair']);
-    expect(summary.scenario.services).toHaveLength(31);
+    expect(summary.scenario.services).toHaveLength(51);
+    // Enough mailboxes that only the suspended tenant's 5 campaigns and 2 late ones are refused.
+    expect(r.stdout).toMatch(/\n {2}fair +1852\/1859 campaigns done, 7 refused /);
+    expect(summary.expectations).toContainEqual({ description: 'campaigns refused at creation ≤ 10', policy: 'fair', actual: '7', pass: true });
     expect(summary.scenario.users).toHaveLength(330);
     // Exit 0 exactly when every expectation holds, 1 otherwise (then stderr names the failure).
     expect(r.code).toBe(summary.pass ? 0 : 1);
@@ -83,6 +86,25 @@ describe.concurrent('fairsend sim', () => {
   });
 });
 
+describe.concurrent('refused campaigns', () => {
+  it('shows refused campaigns and fails maxRefused', async () => {
+    const file = join(dir, 'refused.yaml');
+    writeFileSync(file, [
+      'durationMs: 3600000', 'policies: [fair]',
+      'services: [{ id: s, intervalMs: 10, windows: [{ kind: fixed, limit: 100, periodMs: 86400000 }] }]',
+      'users: [{ id: a }]',
+      'tasks: [{ at: 0, user: a, recipients: 100 }, { at: 1000, user: a, recipients: 50 }, { at: 2000, user: a, recipients: 50 }]',
+      'expectations: { maxRefused: 0 }', '',
+    ].join('\n'));
+    const r = await fairsend('sim', file, '--out', join(dir, 'refused'), '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\n {2}fair +1\/3 campaigns done, 2 refused /);
+    expect(r.stdout).toContain('FAIL campaigns refused at creation ≤ 0 [fair]: 2\n');
+    expect(r.stderr).toBe('expectation failed: campaigns refused at creation ≤ 0 [fair]: 2\n');
+    expect(json(join(dir, 'refused', 'summary.json')).policies[0].campaigns.refused).toEqual({ SERVICE_QUOTA_EXHAUSTED: 2 });
+  });
+});
+
 describe.concurrent('bad input', () => {
   const cases: [string, string, RegExp][] = [
     ['malformed YAML', 'durationMs: [1\n', /^error: .*bad\.yaml: line \d+, column \d+: /],
@@ -91,6 +113,7 @@ describe.concurrent('bad input', () => {
     ['NaN', 'durationMs: .nan\nservices: [{ id: s, intervalMs: 5 }]\nusers: [{ id: a }]\n', /^error: .*bad\.yaml: durationMs must be an integer from 1 to 31622400000, got NaN\n/],
     ['a user with no service', 'durationMs: 1000\nservices: [{ id: s, intervalMs: 5, access: { users: [a] } }]\nusers: [{ id: a }, { id: b }]\n', /^error: .*bad\.yaml: user "b" has no usable service/],
     ['an absurd size', 'durationMs: 86400000\nservices: [{ id: s, intervalMs: 5 }]\nuserGroups: [{ name: g, count: 100000, arrivals: { kind: poisson, perDay: 100 }, recipients: 1 }]\n', /^error: .*bad\.yaml: the workload would create about 10000000 campaigns; at most 5000000 are allowed\n/],
+    ['a task after the arrivals', 'durationMs: 1000\nservices: [{ id: s, intervalMs: 5 }]\nusers: [{ id: a }]\ntasks: [{ at: 0, user: a, recipients: 1 }, { at: 1000, user: a, recipients: 1 }]\n', /^error: .*bad\.yaml: tasks\[1\]\.at must be less than durationMs \(1000\), got 1000\n$/],
     ['an unknown time zone', 'durationMs: 1000\nservices: [{ id: s, intervalMs: 5, windows: [{ kind: fixed, limit: 5, periodMs: 86400000, timeZone: Mars/Olympus }] }]\nusers: [{ id: a }]\n', /^error: service "s": .*Mars\/Olympus/],
   ];
   it.each(cases)('%s: exit 2, a message naming the field, nothing written', async (_name, text, message) => {
@@ -116,7 +139,52 @@ describe.concurrent('bad input', () => {
   });
 });
 
+describe.concurrent('output locations', () => {
+  const file = join(dir, 'not-a-dir');
+  writeFileSync(file, 'keep me');
+  const cases: [string, string[], string][] = [
+    ['--out is a regular file', ['--out', file], `error: --out: ${file} exists and is not a directory\n`],
+    ['--out under /dev/null', ['--out', '/dev/null/x'], 'error: --out: /dev/null exists and is not a directory\n'],
+    ['--out in /proc', ['--out', '/proc/foo'], 'error: --out: cannot create directory /proc/foo (ENOENT: mkdir failed)\n'],
+    ['--events in /proc', ['--out', join(dir, 'ev-proc', 'out'), '--events', '/proc/ev.jsonl'], 'error: --events: cannot write in /proc (ENOENT: open failed)\n'],
+  ];
+  it.each(cases)('%s: exit 2 before simulating, one line, nothing left', async (_name, flags, message) => {
+    const r = await fairsend('sim', 'scenarios/example.yaml', '--quiet', ...flags);
+    expect([r.code, r.stderr, r.stdout]).toEqual([2, message, '']);
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
+    expect(existsSync(join(dir, 'ev-proc'))).toBe(false);
+  });
+
+  it('schema --out in /proc: exit 2', async () => {
+    const r = await fairsend('schema', '--out', '/proc/x.json');
+    expect([r.code, r.stderr]).toEqual([2, 'error: --out: cannot write in /proc (ENOENT: open failed)\n']);
+  });
+});
+
 describe.concurrent('fairsend sweep, validate, schema', () => {
+  it('picks the smallest value whatever the order given', async () => {
+    const out = join(dir, 'sweep-desc');
+    const r = await fairsend('sweep', 'scenarios/capacity-plan.yaml', '--vary', 'services.workspace.count=8,4', '--out', out, '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('smallest configuration meeting the expectations: services.workspace.count=4\n');
+    expect(json(join(out, 'sweep.json')).smallestPassing).toBe(1);
+  });
+
+  it('exits 1 when no configuration meets the expectations', async () => {
+    const r = await fairsend('sweep', 'scenarios/capacity-plan.yaml', '--vary', 'services.workspace.count=1', '--out', join(dir, 'sweep-none'), '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('no configuration meets the expectations\n');
+  });
+
+  it('refuses a sweep with no --vary or the same path twice', async () => {
+    const none = await fairsend('sweep', 'scenarios/capacity-plan.yaml', '--out', join(dir, 'sweep-novary'));
+    expect([none.code, none.stderr]).toEqual([2, 'error: sweep needs at least one --vary PATH=V1,V2,...\n']);
+    const twice = await fairsend('sweep', 'scenarios/capacity-plan.yaml', '--vary', 'seed=1,2', '--vary', 'seed=4', '--out', join(dir, 'sweep-twice'));
+    expect([twice.code, twice.stderr]).toEqual([2, 'error: --vary seed is given more than once; list all its values in one --vary seed=V1,V2,...\n']);
+    expect(existsSync(join(dir, 'sweep-novary'))).toBe(false);
+    expect(existsSync(join(dir, 'sweep-twice'))).toBe(false);
+  });
+
   it('sweeps a parameter and names the smallest configuration meeting the expectations', async () => {
     const out = join(dir, 'sweep');
     const r = await fairsend('sweep', 'scenarios/capacity-plan.yaml', '--vary', 'services.workspace.count=1,2,4,8', '--out', out);

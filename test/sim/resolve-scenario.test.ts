@@ -108,4 +108,11 @@ describe('parseTrace', () => {
     expect(parseTrace('{"user":"a","recipients":1}\n', 'jsonl', 't.jsonl')).toEqual({ ok: false, errors: ['t.jsonl row 1 needs "at" (ms) or "time" (ISO 8601), got undefined'] });
     expect(parseTrace('{"at":0,"user":"a","recipients":1}\nnot json\n', 'jsonl', 't.jsonl')).toEqual({ ok: false, errors: ['t.jsonl: line 2: malformed JSON'] });
   });
+
+  it('refuses rows at or after durationMs, naming the file line', () => {
+    expect(parseTrace('at,user,recipients\n\n0,a,1\n1000,a,1\n', 'csv', 't.csv', 1000)).toEqual({ ok: false, errors: ['t.csv line 4: at must be less than durationMs (1000), got 1000'] });
+    expect(parseTrace('{"at":0,"user":"a","recipients":1}\n\n{"at":5000,"user":"a","recipients":1}\n', 'jsonl', 't.jsonl', 1000))
+      .toEqual({ ok: false, errors: ['t.jsonl line 3: at must be less than durationMs (1000), got 5000'] });
+    expect(parseTrace('at,user,recipients\n999,a,1\n', 'csv', 't.csv', 1000)).toEqual({ ok: true, value: [{ at: 999, user: 'a', recipients: 1 }] });
+  });
 });

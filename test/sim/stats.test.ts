@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cdf, jainIndex, mean, percentiles } from '../../sim/stats.ts';
 import { maxMinAllocation } from '../../sim/fair-share.ts';
 import { serviceCapacity } from '../../sim/capacity.ts';
-import { combinations, parseVary, setPath, smallestPassing } from '../../sim/sweep.ts';
+import { checkVariations, combinations, parseVary, setPath, smallestPassing } from '../../sim/sweep.ts';
 
 describe('stats', () => {
   it('nearest-rank percentiles, with unfinished samples counted as infinite', () => {
@@ -75,5 +75,18 @@ describe('sweep parameters', () => {
     const point = (a: number, b: number, pass: boolean) => ({ values: [{ path: 'a', value: a }, { path: 'b', value: b }], p99CompletionMs: 0, utilisation: 0, pass, failed: [] });
     expect(smallestPassing([point(1, 10, false), point(1, 20, true), point(2, 10, true), point(2, 20, true)], vars)).toBe(1);
     expect(smallestPassing([point(1, 10, false)], vars)).toBe(null);
+  });
+
+  it('orders by value, lexicographically over the paths in the order given', () => {
+    const vars = [{ path: 'a', values: [8, 4] }, { path: 'b', values: [20, 10] }];
+    const point = (a: number, b: number, pass: boolean) => ({ values: [{ path: 'a', value: a }, { path: 'b', value: b }], p99CompletionMs: 0, utilisation: 0, pass, failed: [] });
+    expect(smallestPassing([point(8, 20, true), point(8, 10, true), point(4, 20, true), point(4, 10, false)], vars)).toBe(2);
+    expect(smallestPassing([point(8, 20, true), point(8, 10, true), point(4, 20, false), point(4, 10, false)], vars)).toBe(1);
+  });
+
+  it('refuses no variation and a path given twice', () => {
+    expect(checkVariations([])).toEqual({ ok: false, errors: ['sweep needs at least one --vary PATH=V1,V2,...'] });
+    expect(checkVariations([{ path: 'a', values: [1, 2] }, { path: 'a', values: [4] }]))
+      .toEqual({ ok: false, errors: ['--vary a is given more than once; list all its values in one --vary a=V1,V2,...'] });
   });
 });
