@@ -11,7 +11,7 @@ import { statusReport, submitCommand, awaitCommand } from './operator.ts';
 import type { StatusReport, Submitted } from './operator.ts';
 import { createRunner, RunnerStartError } from './runner.ts';
 import type { Runner } from './runner.ts';
-import { openDatabase } from './store.ts';
+import { DatabaseError, openDatabase } from './store.ts';
 import { importTask } from './task-import.ts';
 
 const DEFAULT_DB = 'fairsend.db';
@@ -33,7 +33,7 @@ function guarded<A extends unknown[]>(action: (...args: A) => Promise<void> | vo
     try {
       await action(...args);
     } catch (err) {
-      if (err instanceof ConfigError || err instanceof InputError || err instanceof RunnerStartError) fail(err.message);
+      if (err instanceof ConfigError || err instanceof InputError || err instanceof RunnerStartError || err instanceof DatabaseError) fail(err.message);
       throw err;
     }
   };
@@ -47,9 +47,9 @@ function readText(file: string, option: string): string {
   }
 }
 
-function openExisting(file: string) {
+function openExisting(file: string, readonly = false) {
   if (!existsSync(file)) throw new InputError(`--db ${file}: no such database (start the runner with \`fairsend run --config FILE --db ${file}\`)`);
-  return openDatabase(file);
+  return openDatabase(file, { readonly });
 }
 
 function printSubmitted(what: string, submitted: Submitted): void {
@@ -59,7 +59,7 @@ function printSubmitted(what: string, submitted: Submitted): void {
   }
   const { result } = submitted;
   if (!result.ok) fail(`${what} refused: ${result.code}: ${result.message}`);
-  process.stdout.write(`${what}: done ${JSON.stringify(result.value)}\n`);
+  process.stdout.write(result.value === null ? `${what}: done\n` : `${what}: done ${JSON.stringify(result.value)}\n`);
 }
 
 async function runCommand(what: string, dbFile: string, command: RunnerCommand): Promise<void> {
@@ -111,6 +111,19 @@ function positiveInt(text: string, what: string): number {
   return Number(text);
 }
 
+/** Acceptance is printed only once the engine created the task (a refusal exits 2 before). */
+function printTaskAdded(id: string, accepted: number, rejected: number, submitted: Submitted): void {
+  const counts = `${accepted} recipients accepted, ${rejected} rejected`;
+  if (submitted.state === 'queued') {
+    process.stdout.write(`task ${id}: ${accepted} recipients stored, ${rejected} rejected; not created yet: queued as command ${submitted.commandId} (${submitted.reason})\n`);
+    return;
+  }
+  const { result } = submitted;
+  if (!result.ok) fail(`task ${id} refused: ${result.code}: ${result.message}`);
+  const value = result.value as { reserved: number; estimatedCompletionAt: number | null };
+  process.stdout.write(`task ${id}: ${counts}; ${value.reserved} quota reserved, estimated completion ${isoTime(value.estimatedCompletionAt)}\n`);
+}
+
 interface TaskAddOptions { db: string; user: string; csv: string; subject: string; text?: string; html?: string; id?: string; from?: string }
 
 async function taskAdd(options: TaskAddOptions): Promise<void> {
@@ -127,19 +140,34 @@ async function taskAdd(options: TaskAddOptions): Promise<void> {
     const imported = importTask(db, Date.now(), { id, user: options.user, csvText, template, from: options.from });
     for (const row of imported.rejected) process.stderr.write(`${options.csv}: rejected ${row.message} (${row.reason})\n`);
     if (!imported.ok) fail(`task add: ${imported.code}: ${imported.message}`);
-    process.stdout.write(`task ${id}: ${imported.accepted} recipients accepted, ${imported.rejected.length} rejected\n`);
-    printSubmitted(`task ${id}`, await awaitCommand(db, imported.commandId, 3_000));
+    printTaskAdded(id, imported.accepted, imported.rejected.length, await awaitCommand(db, imported.commandId, 3_000));
   } finally {
     db.close();
   }
 }
 
+interface ServiceLine { id: string; state: string; pauseReason: string | null; pausedUntil: number | null; inFlight: number; sent: number }
+
+/** An engine instant as ISO 8601; `unknown` when there is none (JSON turns Infinity into null). */
+function isoTime(ms: number | null): string {
+  return ms === null || !Number.isFinite(ms) || Math.abs(ms) > 8.64e15 ? 'unknown' : new Date(ms).toISOString();
+}
+
+function serviceLine(s: ServiceLine): string {
+  const reason = s.pauseReason === null ? '' : `  reason=${s.pauseReason}`;
+  const until = s.state === 'paused' ? `  until=${s.pausedUntil === null ? 'resumed by an operator' : isoTime(s.pausedUntil)}` : '';
+  const hint = s.state === 'disabled' ? ` (\`fairsend service resume ${s.id}\` re-enables it)` : '';
+  return `  ${s.id}  ${s.state}${hint}${reason}${until}  in_flight=${s.inFlight} sent=${s.sent}`;
+}
+
 function printStatus(report: StatusReport): void {
-  const engine = report.engine as { is_running: boolean; active_queues: number; active_services: number; total_pending_subtasks: number; in_flight: number } | null;
+  const engine = report.engine as { is_running: boolean; active_queues: number; active_services: number; total_pending_subtasks: number; in_flight: number; services: ServiceLine[] } | null;
   const lines = [
     `runner: ${report.runner.pid === null ? 'not running' : `running (pid ${report.runner.pid})`}`,
     engine === null ? 'engine: not started yet' : `is_running=${engine.is_running} active_queues=${engine.active_queues} active_services=${engine.active_services} total_pending_subtasks=${engine.total_pending_subtasks} in_flight=${engine.in_flight}`,
     `pending commands: ${report.pendingCommands}`,
+    'services:',
+    ...(engine === null ? [] : engine.services.map(serviceLine)),
     'tasks:',
     ...report.tasks.map((t) => `  ${t.id}  user=${t.user}  ${t.state}  sent ${t.sent}/${t.total}  failed ${t.failed}`),
     'quota (from the ledger):',
@@ -180,7 +208,8 @@ export function registerRunnerCommands(program: Command): void {
       runCommand(`quota grant ${user}`, options.db, { kind: 'grant_quota', user, amount: positiveInt(amount, 'amount') })));
   program.command('status').description('runner, engine, tasks and quota').option('--json', 'print JSON').addOption(dbOption())
     .action(guarded((options: { db: string; json?: boolean }) => {
-      const db = openExisting(options.db);
+      // Read-only: looking must never change the file (nor migrate it).
+      const db = openExisting(options.db, true);
       try {
         const report = statusReport(db);
         if (options.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

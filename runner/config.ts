@@ -3,9 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { isValidSender } from './contacts.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 . _ -');
 const positiveInt = z.number().int().positive();
+const sender = z.string().refine(isValidSender, 'must be an address such as shop@example.com or Shop <shop@example.com>');
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
 function isTimeZone(name: string): boolean {
@@ -50,7 +52,7 @@ const serviceSchema = z.strictObject({
   concurrency: positiveInt.default(1),
   windows: z.array(windowSchema).default([]),
   access: z.union([z.literal('all'), z.array(id)]).default('all'),
-  from: z.string().min(3).optional(),
+  from: sender.optional(),
   transport: z.discriminatedUnion('kind', [smtpTransport, jsonTransport, streamTransport]),
 });
 
@@ -62,7 +64,7 @@ const userSchema = z.strictObject({
 
 export const runnerConfigSchema = z.strictObject({
   /** Default sender; a service's `from` or a task's `from` overrides it. */
-  from: z.string().min(3),
+  from: sender,
   /** Right-hand side of the stable Message-ID; defaults to the domain of `from`. */
   messageIdDomain: z.string().regex(/^[A-Za-z0-9.-]+$/).optional(),
   policy: z.enum(['fair', 'round-robin', 'fifo']).default('fair'),

@@ -32,15 +32,26 @@ export function isValidAddress(address: string): boolean {
   return address.length <= 254 && ADDRESS.test(address);
 }
 
+/**
+ * A sender: a bare address or `Display Name <address>`. The display name may not hold <, >, " or a
+ * line break (no quoting rules, nothing for header injection to hide in).
+ */
+export function isValidSender(sender: string): boolean {
+  const named = /^([^<>"\r\n]*)<([^<>]*)>$/.exec(sender.trim());
+  return named === null ? isValidAddress(sender.trim()) : isValidAddress(named[2] ?? '');
+}
+
 interface ParsedRow { record: Record<string, string>; info: { bytes: number; raw?: string } }
 
-function parseRows(text: string): { ok: true; rows: ParsedRow[] } | { ok: false; message: string } {
+function parseRows(text: string, rowsMax: number): { ok: true; rows: ParsedRow[] } | { ok: false; message: string } {
   try {
+    // One row past the limit, so a longer file is refused instead of silently cut short.
     const rows = parse(text, {
       columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
       info: true, raw: true, skip_empty_lines: true, bom: true, trim: false,
-      relax_column_count: false, to: CONTACTS_ROWS_MAX,
+      relax_column_count: false, to: rowsMax + 1,
     }) as unknown as ParsedRow[];
+    if (rows.length > rowsMax) return { ok: false, message: `CSV has more than ${rowsMax} data rows; split it into several tasks` };
     return { ok: true, rows };
   } catch (err) {
     return { ok: false, message: `CSV cannot be parsed: ${(err as Error).message}` };
@@ -48,16 +59,22 @@ function parseRows(text: string): { ok: true; rows: ParsedRow[] } | { ok: false;
 }
 
 /**
- * The line a record starts on. csv-parse's own `lines` counts differently for \r, \n and \r\n
- * endings, so count from the record's byte offset instead: `bytes` is where the record ends and
- * `raw` is what it consumed (with any skipped empty lines in front).
+ * Line numbers in one forward scan. csv-parse's own `lines` counts differently for \r, \n and
+ * \r\n endings, so count from each record's byte offset instead: `bytes` is where the record ends
+ * and `raw` is what it consumed (with any skipped empty lines in front). Only the bytes since the
+ * previous record are counted, so the whole file is scanned once.
  */
-function startLine(row: ParsedRow, file: Buffer): number {
-  const raw = Buffer.from(row.info.raw ?? '', 'utf8');
-  let start = row.info.bytes - raw.length;
-  while (start < row.info.bytes && (file[start] === 0x0a || file[start] === 0x0d)) start += 1;
-  const before = file.subarray(0, start).toString('utf8');
-  return 1 + (before.match(/\r\n|\r|\n/g) ?? []).length;
+function lineCounter(file: Buffer): (row: ParsedRow) => number {
+  let offset = 0;
+  let line = 1;
+  return (row) => {
+    let start = row.info.bytes - Buffer.byteLength(row.info.raw ?? '', 'utf8');
+    while (start < row.info.bytes && (file[start] === 0x0a || file[start] === 0x0d)) start += 1;
+    // A record starts after its line break, so a \r\n pair is never split between two segments.
+    line += (file.subarray(offset, start).toString('utf8').match(/\r\n|\r|\n/g) ?? []).length;
+    offset = start;
+    return line;
+  };
 }
 
 function checkRow(record: Record<string, string>, column: string, line: number, seen: Map<string, number>): RejectedRow | Contact {
@@ -81,8 +98,8 @@ function checkRow(record: Record<string, string>, column: string, line: number, 
 }
 
 /** Parses a contacts CSV (header row required, one address column named email/address/e-mail). */
-export function parseContacts(text: string): ContactsResult {
-  const parsed = parseRows(text);
+export function parseContacts(text: string, rowsMax = CONTACTS_ROWS_MAX): ContactsResult {
+  const parsed = parseRows(text, rowsMax);
   if (!parsed.ok) return parsed;
   const first = parsed.rows[0];
   if (first === undefined) return { ok: false, message: 'CSV has no data rows' };
@@ -93,9 +110,9 @@ export function parseContacts(text: string): ContactsResult {
   const contacts: Contact[] = [];
   const rejected: RejectedRow[] = [];
   const seen = new Map<string, number>();
-  const file = Buffer.from(text, 'utf8');
+  const startLine = lineCounter(Buffer.from(text, 'utf8'));
   for (const row of parsed.rows) {
-    const checked = checkRow(row.record, column, startLine(row, file), seen);
+    const checked = checkRow(row.record, column, startLine(row), seen);
     if ('reason' in checked) rejected.push(checked);
     else contacts.push(checked);
   }

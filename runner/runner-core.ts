@@ -76,7 +76,11 @@ function differingOptions(wanted: StoredEngineOptions, actual: EngineSnapshot['o
  * Opens the core on a database: restores the engine from the stored snapshot, or creates a fresh
  * one (only when `options` are given: the runner; the CLI never creates an engine).
  */
-export function openRunnerCore(db: Db, options: StoredEngineOptions | null, clock: () => number = Date.now): RunnerCore | null {
+export function openRunnerCore(
+  db: Db, options: StoredEngineOptions | null, clock: () => number = Date.now,
+  /** Called with a call's events once they are committed (not for replayed ones). */
+  onCommitted?: (events: readonly EngineEvent[]) => void,
+): RunnerCore | null {
   const stored = readStoredOptions(db);
   const effective = options ?? stored;
   if (effective === null) return null;
@@ -115,12 +119,14 @@ export function openRunnerCore(db: Db, options: StoredEngineOptions | null, cloc
 
   const commit = <T>(fn: (t: number) => T): T => {
     const t = now();
+    let committed: EngineEvent[] = [];
     const run = db.transaction(() => {
       buffer.length = 0;
       journal.length = 0;
       const value = fn(t);
       const seq = appendJournal(db, journal);
       if (buffer.length > 0) applyEvents(db, buffer as unknown as StoredEvent[], projection);
+      committed = buffer.slice();
       callsSinceSnapshot += journal.length;
       if (callsSinceSnapshot >= SNAPSHOT_EVERY_CALLS && seq > 0) {
         saveSnapshot(db, t, raw.snapshot(), seq);
@@ -129,7 +135,9 @@ export function openRunnerCore(db: Db, options: StoredEngineOptions | null, cloc
       return value;
     });
     try {
-      return run();
+      const value = run();
+      if (onCommitted !== undefined && committed.length > 0) onCommitted(committed);
+      return value;
     } finally {
       buffer.length = 0;
       journal.length = 0;

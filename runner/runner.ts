@@ -4,7 +4,7 @@
 // SMTP call starts) and each outcome is committed before the next decision.
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import type { Dispatch } from '../engine/index.ts';
+import type { Dispatch, EngineEvent } from '../engine/index.ts';
 import { hasPendingCommands } from './commands.ts';
 import { ConfigError, messageIdDomainOf } from './config.ts';
 import type { RunnerConfig } from './config.ts';
@@ -88,6 +88,20 @@ function recoverInFlight(core: RunnerCore, config: RunnerConfig, log: Logger): v
   });
 }
 
+/** An operator must see when the engine stops a service: one warn line per pause or disable. */
+function serviceEventLogger(log: Logger): (events: readonly EngineEvent[]) => void {
+  return (events) => {
+    for (const e of events) {
+      if (e.type === 'service_disabled') {
+        log.warn({ service: e.service, reason: e.reason }, `service ${e.service} disabled (${e.reason}); \`fairsend service resume ${e.service}\` re-enables it`);
+      } else if (e.type === 'service_paused') {
+        const until = e.resumeAt === null ? 'until resumed' : `until ${new Date(e.resumeAt).toISOString()}`;
+        log.warn({ service: e.service, reason: e.reason, resumeAt: e.resumeAt }, `service ${e.service} paused (${e.reason}) ${until}`);
+      }
+    }
+  };
+}
+
 export function createRunner(config: RunnerConfig, options: RunnerOptions): Runner {
   const log = options.logger ?? pino({ name: 'fairsend' });
   const clock = options.clock ?? Date.now;
@@ -98,7 +112,7 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
     db.close();
     throw new RunnerStartError(`${options.dbFile}: another runner (pid ${lock.pid}) is using this database`);
   }
-  const opened = openRunnerCore(db, engineOptionsOf(config), clock);
+  const opened = openRunnerCore(db, engineOptionsOf(config), clock, serviceEventLogger(log));
   if (opened === null) throw new RunnerStartError('cannot open the engine');
   const core: RunnerCore = opened;
   if (core.ignoredOptions.length > 0) {

@@ -2,6 +2,7 @@
 // relational projection of the engine's events (users, services, tasks, recipients, quota ledger,
 // event log). The runner writes an engine call's events, their projection and the new snapshot in
 // ONE transaction, so the database is always a state the engine really was in.
+import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 
@@ -42,14 +43,61 @@ const MIGRATIONS: readonly string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export function openDatabase(file: string): Db {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  // FULL: a commit survives power loss too; the runner commits per engine call, not per byte.
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
-  return db;
+/** A database file fairsend must not or cannot use: an expected refusal, shown as one line. */
+export class DatabaseError extends Error {
+  override readonly name = 'DatabaseError';
+}
+
+export interface OpenOptions {
+  /** Never write (no migration, no journal-mode change): what `status` uses. */
+  readonly?: boolean;
+}
+
+function connect(file: string, readonly: boolean): Db {
+  if (existsSync(file) && statSync(file).isDirectory()) throw new DatabaseError(`${file}: is a directory, not a database file`);
+  try {
+    return new Database(file, readonly ? { readonly: true, fileMustExist: true } : {});
+  } catch (err) {
+    throw new DatabaseError(`${file}: cannot open: ${(err as Error).message}`);
+  }
+}
+
+/** Refuses what is not a fairsend database of a version this code can use; reads only. */
+function checkIdentity(db: Db, file: string, readonly: boolean): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new DatabaseError(`${file}: database schema version ${version} is newer than this fairsend (${MIGRATIONS.length}); use a newer fairsend`);
+  }
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+  // Our first migration creates `meta`; anything else with tables belongs to someone else.
+  if ((version === 0 && tables.length > 0) || (version > 0 && !tables.includes('meta'))) {
+    throw new DatabaseError(`${file}: not a fairsend database (it holds other tables); refusing to change it`);
+  }
+  if (readonly && version < MIGRATIONS.length) {
+    throw new DatabaseError(`${file}: database schema version ${version} is older than this fairsend (${MIGRATIONS.length}); start \`fairsend run\` on it once to upgrade it`);
+  }
+}
+
+/** Opens (creating if missing, unless read-only) and migrates a fairsend database. */
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  const readonly = options.readonly === true;
+  const db = connect(file, readonly);
+  try {
+    db.pragma('busy_timeout = 5000');
+    // Before anything that writes: the journal mode is stored in the file itself.
+    checkIdentity(db, file, readonly);
+    if (!readonly) {
+      db.pragma('journal_mode = WAL');
+      // FULL: a commit survives power loss too; the runner commits per engine call, not per byte.
+      db.pragma('synchronous = FULL');
+      migrate(db);
+    }
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof Database.SqliteError) throw new DatabaseError(`${file}: not a usable database: ${err.message}`);
+    throw err;
+  }
 }
 
 export function migrate(db: Db): void {

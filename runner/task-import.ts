@@ -3,7 +3,7 @@
 // rows are reported and never stored, so nothing is ever reserved for them.
 import type { Database as Db } from 'better-sqlite3';
 import { enqueueCommand } from './commands.ts';
-import { parseContacts } from './contacts.ts';
+import { isValidSender, parseContacts } from './contacts.ts';
 import type { RejectedRow } from './contacts.ts';
 import { missingFields } from './message.ts';
 import type { MessageTemplate } from './message.ts';
@@ -26,7 +26,9 @@ function checkInput(db: Db, input: TaskInput): string | null {
   if (!TASK_ID_PATTERN.test(input.id)) return `--id must be 1-64 characters of A-Z a-z 0-9 . _ -, got "${input.id}"`;
   if (input.template.text === undefined && input.template.html === undefined) return 'a task needs --text FILE or --html FILE';
   if (/[\r\n]/.test(input.template.subject) || input.template.subject.trim() === '') return '--subject must be one non-empty line';
-  if (input.from !== undefined && /[\r\n]/.test(input.from)) return '--from must be one line';
+  if (input.from !== undefined && !isValidSender(input.from)) {
+    return `--from must be an address such as shop@example.com or Shop <shop@example.com>, got ${JSON.stringify(input.from)}`;
+  }
   if (db.prepare('SELECT 1 FROM tasks WHERE id = ?').get(input.id) !== undefined) return `task id "${input.id}" already exists`;
   return null;
 }

@@ -1,6 +1,6 @@
 // The operator CLI in process (commander program + stubbed process.exit): bad input exits 2 with a
 // message naming what and where and writes nothing; commands apply without a running runner.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { pino } from 'pino';
@@ -8,8 +8,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerRunnerCommands } from '../../runner/cli.ts';
 import { createRunner } from '../../runner/runner.ts';
 import { createMemoryTransport } from '../../runner/transport.ts';
-import { openDatabase } from '../../runner/store.ts';
-import { smtpConfig, tempDir } from './fixtures.ts';
+import Database from 'better-sqlite3';
+import { SCHEMA_VERSION, openDatabase } from '../../runner/store.ts';
+import { importTask } from '../../runner/task-import.ts';
+import { eventsOf, smtpConfig, tempDir, until } from './fixtures.ts';
 
 class Exit extends Error {
   constructor(readonly code: number) { super(`exit ${code}`); }
@@ -99,21 +101,45 @@ describe('fairsend CLI (runner commands)', () => {
     expect(existsSync(missing)).toBe(false);
   });
 
+  it('task add: a --from that is not an address exits 2 naming the option and writes nothing', async () => {
+    const dbFile = await usedDatabase();
+    const csv = file('ok.csv', 'email,name\na@example.test,A\n');
+    const text = file('m.txt', 'Hi {{name}}');
+    const args = ['task', 'add', '--db', dbFile, '--user', 'alice', '--csv', csv, '--subject', 'S', '--text', text, '--id', 'f1'];
+    expect(await cli([...args, '--from', 'not an address'])).toEqual({
+      code: 2, stdout: '', stderr: 'fairsend: task add: INVALID_ARGUMENT: --from must be an address such as shop@example.com or Shop <shop@example.com>, got "not an address"\n',
+    });
+    const db = openDatabase(dbFile);
+    expect(db.prepare('SELECT count(*) AS n FROM tasks').get()).toEqual({ n: 0 });
+    db.close();
+    const named = await cli([...args, '--from', 'Shop <shop@example.test>']);
+    expect(named.code).toBe(0);
+    const after = openDatabase(dbFile);
+    expect(after.prepare('SELECT sender FROM tasks').all()).toEqual([{ sender: 'Shop <shop@example.test>' }]);
+    after.close();
+  });
+
   it('applies commands itself when no runner is up, and reports engine refusals', async () => {
     const dbFile = await usedDatabase();
     const csv = file('ok.csv', 'email,name\na@example.test,A\nb@example.test,B\n');
     const text = file('m.txt', 'Hi {{name}}');
     const added = await cli(['task', 'add', '--db', dbFile, '--user', 'alice', '--csv', csv, '--subject', 'Hi {{name}}', '--text', text, '--id', 'spring']);
-    expect(added.code).toBe(0);
-    expect(added.stdout.split('\n')[0]).toBe('task spring: 2 recipients accepted, 0 rejected');
-    expect(added.stdout.split('\n')[1]?.startsWith('task spring: done {"task":"spring","reserved":2,')).toBe(true);
+    const db = openDatabase(dbFile);
+    const stored = JSON.parse((db.prepare("SELECT result FROM commands WHERE kind = 'create_task'").get() as { result: string }).result) as { value: { estimatedCompletionAt: number } };
+    db.close();
+    const eta = new Date(stored.value.estimatedCompletionAt).toISOString();
+    expect(added).toEqual({ code: 0, stdout: `task spring: 2 recipients accepted, 0 rejected; 2 quota reserved, estimated completion ${eta}\n`, stderr: '' });
+    expect(await cli(['task', 'pause', 'spring', '--db', dbFile])).toEqual({ code: 0, stdout: 'task pause spring: done\n', stderr: '' });
     expect(await cli(['task', 'cancel', 'spring', '--db', dbFile])).toEqual({ code: 0, stdout: 'task cancel spring: done {"refunded":2}\n', stderr: '' });
     expect(await cli(['task', 'resume', 'spring', '--db', dbFile])).toEqual({ code: 2, stdout: '', stderr: "fairsend: task resume spring refused: INVALID_STATE: task 'spring' is cancelled, not paused\n" });
+    expect(await cli(['task', 'add', '--db', dbFile, '--user', 'nobody', '--csv', csv, '--subject', 'S', '--text', text, '--id', 'lost'])).toEqual({
+      code: 2, stdout: '', stderr: "fairsend: task lost refused: UNKNOWN_USER: unknown user 'nobody'\n",
+    });
     expect(await cli(['quota', 'grant', 'bob', '5', '--db', dbFile])).toEqual({ code: 0, stdout: 'quota grant bob: done {"balance":25}\n', stderr: '' });
     const big = file('big.csv', ['email,name', ...Array.from({ length: 30 }, (_, i) => `u${i}@example.test,U${i}`)].join('\n'));
     const refused = await cli(['task', 'add', '--db', dbFile, '--user', 'bob', '--csv', big, '--subject', 'S', '--text', text, '--id', 'huge']);
     expect(refused).toEqual({
-      code: 2, stdout: 'task huge: 30 recipients accepted, 0 rejected\n',
+      code: 2, stdout: '',
       stderr: "fairsend: task huge refused: INSUFFICIENT_USER_QUOTA: user 'bob' has 25 quota left; task 'huge' needs 30\n",
     });
     const status = await cli(['status', '--json', '--db', dbFile]);
@@ -153,5 +179,100 @@ describe('fairsend run: calendar windows', () => {
     expect((await cli(['run', '--config', hours, '--db', dbFile])).stderr)
       .toBe(`fairsend: ${hours}: services[0].windows[0].periodMs: with a timeZone, periodMs must be 3600000 (calendar hour) or 86400000 (calendar day)\n`);
     expect(existsSync(dbFile)).toBe(false);
+  });
+});
+
+describe('fairsend CLI: database files that are not fairsend databases', () => {
+  const config = (): string => file('ok.yaml', 'from: a@b.test\nservices:\n  - id: s1\n    intervalMs: 100\n    transport: { kind: json }\n');
+
+  it('a text file or a directory: one line, exit 2, for status, quota grant and run', async () => {
+    const text = file('notes.db', 'hello, not sqlite\n');
+    const dir = join(tmp.dir, 'dir.db');
+    mkdirSync(dir);
+    const notDb = `fairsend: ${text}: not a usable database: file is not a database\n`;
+    expect(await cli(['status', '--db', text])).toEqual({ code: 2, stdout: '', stderr: notDb });
+    expect(await cli(['quota', 'grant', 'alice', '5', '--db', text])).toEqual({ code: 2, stdout: '', stderr: notDb });
+    expect(await cli(['run', '--config', config(), '--db', text])).toEqual({ code: 2, stdout: '', stderr: notDb });
+    expect(readFileSync(text, 'utf8')).toBe('hello, not sqlite\n');
+    const isDir = `fairsend: ${dir}: is a directory, not a database file\n`;
+    expect(await cli(['status', '--db', dir])).toEqual({ code: 2, stdout: '', stderr: isDir });
+    expect(await cli(['quota', 'grant', 'alice', '5', '--db', dir])).toEqual({ code: 2, stdout: '', stderr: isDir });
+    expect(await cli(['run', '--config', config(), '--db', dir])).toEqual({ code: 2, stdout: '', stderr: isDir });
+  });
+
+  it('a newer schema: one line, exit 2', async () => {
+    const dbFile = await usedDatabase();
+    const db = new Database(dbFile);
+    db.pragma('user_version = 99');
+    db.close();
+    const newer = `fairsend: ${dbFile}: database schema version 99 is newer than this fairsend (${SCHEMA_VERSION}); use a newer fairsend\n`;
+    expect(await cli(['status', '--db', dbFile])).toEqual({ code: 2, stdout: '', stderr: newer });
+    expect(await cli(['quota', 'grant', 'alice', '5', '--db', dbFile])).toEqual({ code: 2, stdout: '', stderr: newer });
+    expect(await cli(['run', '--config', config(), '--db', dbFile])).toEqual({ code: 2, stdout: '', stderr: newer });
+  });
+
+  it('an unrelated SQLite database is refused and left exactly as it was, even by status', async () => {
+    const other = join(tmp.dir, 'crm.db');
+    const db = new Database(other);
+    db.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('Ann');");
+    db.close();
+    const before = readFileSync(other);
+    const refused = `fairsend: ${other}: not a fairsend database (it holds other tables); refusing to change it\n`;
+    expect(await cli(['status', '--db', other])).toEqual({ code: 2, stdout: '', stderr: refused });
+    expect(await cli(['quota', 'grant', 'alice', '5', '--db', other])).toEqual({ code: 2, stdout: '', stderr: refused });
+    expect(await cli(['run', '--config', config(), '--db', other])).toEqual({ code: 2, stdout: '', stderr: refused });
+    expect(readFileSync(other).equals(before)).toBe(true);
+    const after = new Database(other, { readonly: true });
+    expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([{ name: 'customers' }]);
+    after.close();
+  });
+
+  it('status never writes to the database', async () => {
+    const dbFile = await usedDatabase();
+    const db = new Database(dbFile);
+    db.pragma('journal_mode = DELETE');
+    db.close();
+    const before = readFileSync(dbFile);
+    const status = await cli(['status', '--db', dbFile]);
+    expect(status.code).toBe(0);
+    expect(readFileSync(dbFile).equals(before)).toBe(true);
+    expect(existsSync(`${dbFile}-wal`)).toBe(false);
+  });
+});
+
+describe('a service the engine stops is visible to the operator', () => {
+  it('logs a warn line when it is paused and disabled, and status shows it per service', async () => {
+    const dbFile = join(tmp.dir, 'svc.db');
+    const logged: { level: number; msg: string; service?: string }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => { logged.push(JSON.parse(line) as { level: number; msg: string }); } });
+    const transport = createMemoryTransport();
+    transport.failNext('a@example.test', { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:2525' }, 10);
+    const config = smtpConfig(2525, { servicePause: { baseMs: 20, factor: 1, maxMs: 20, disableAfter: 2 } });
+    const runner = createRunner(config, { dbFile, logger, transports: { smtp1: transport } });
+    runner.start();
+    expect(importTask(runner.core.db, Date.now(), { id: 'spring', user: 'alice', csvText: 'email\na@example.test\n', template: { subject: 'S', text: 'x' } }).ok).toBe(true);
+    runner.wake();
+    const state = (): string => (runner.core.db.prepare("SELECT state FROM services WHERE id = 'smtp1'").get() as { state: string }).state;
+    await until(() => state() === 'disabled', 5_000, 'smtp1 disabled');
+    const paused = eventsOf(runner.core.db, 'service_paused');
+    expect(paused.map((e) => e['reason'])).toEqual(['error']);
+    expect(eventsOf(runner.core.db, 'service_disabled').map((e) => e['reason'])).toEqual(['error']);
+    await runner.stop();
+    expect(logged.filter((l) => l.service === 'smtp1' && l.msg.startsWith('service ')).map((l) => [l.level, l.msg])).toEqual([
+      [40, `service smtp1 paused (error) until ${new Date(paused[0]?.['resumeAt'] as number).toISOString()}`],
+      [40, 'service smtp1 disabled (error); `fairsend service resume smtp1` re-enables it'],
+    ]);
+    const status = await cli(['status', '--db', dbFile]);
+    expect(status.code).toBe(0);
+    const lines = status.stdout.split('\n');
+    expect(lines.slice(lines.indexOf('services:'), lines.indexOf('tasks:'))).toEqual([
+      'services:', '  smtp1  disabled (`fairsend service resume smtp1` re-enables it)  in_flight=0 sent=0',
+    ]);
+    expect(await cli(['service', 'resume', 'smtp1', '--db', dbFile])).toEqual({ code: 0, stdout: 'service resume smtp1: done\n', stderr: '' });
+    expect(await cli(['service', 'pause', 'smtp1', '--db', dbFile])).toEqual({ code: 0, stdout: 'service pause smtp1: done\n', stderr: '' });
+    const pausedLines = (await cli(['status', '--db', dbFile])).stdout.split('\n');
+    expect(pausedLines.slice(pausedLines.indexOf('services:'), pausedLines.indexOf('tasks:'))).toEqual([
+      'services:', '  smtp1  paused  reason=operator  until=resumed by an operator  in_flight=0 sent=0',
+    ]);
   });
 });

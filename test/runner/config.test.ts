@@ -35,4 +35,11 @@ describe('parseRunnerConfig', () => {
     expect(() => parseRunnerConfig({ ...base, services: [base.services[0], base.services[0]] }, 'c')).toThrow('c: services[1].id "smtp1" is used twice');
     expect(() => parseRunnerConfig({ ...base, services: [{ ...base.services[0], access: ['bob'] }] }, 'c')).toThrow('c: services[0].access[0] names unknown user "bob"');
   });
+
+  it('refuses a from that is not an address, in both places, and keeps display names', () => {
+    expect(() => parseRunnerConfig({ ...base, from: 'not an address' }, 'c')).toThrow('c: from: must be an address such as shop@example.com or Shop <shop@example.com>');
+    expect(() => parseRunnerConfig({ ...base, services: [{ ...base.services[0], from: 'News <news at shop>' }] }, 'c'))
+      .toThrow('c: services[0].from: must be an address such as shop@example.com or Shop <shop@example.com>');
+    expect(parseRunnerConfig({ ...base, services: [{ ...base.services[0], from: 'News <news@shop.test>' }] }).services[0]?.from).toBe('News <news@shop.test>');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidAddress, parseContacts } from '../../runner/contacts.ts';
+import { isValidAddress, isValidSender, parseContacts } from '../../runner/contacts.ts';
 
 describe('parseContacts', () => {
   it('accepts valid rows and reports bad ones by line, reason and message', () => {
@@ -60,5 +60,33 @@ describe('isValidAddress', () => {
     ['a@example.test>', false], [`${'x'.repeat(250)}@e.test`, false],
   ])('%s -> %s', (address, valid) => {
     expect(isValidAddress(address)).toBe(valid);
+  });
+});
+
+describe('parseContacts at scale', () => {
+  it('imports 20,000 rows with their line numbers (one forward scan)', () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `u${i}@example.test,U${i}`);
+    const result = parseContacts(['email,name', ...rows].join('\r\n'));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.contacts.length).toBe(20_000);
+    expect(result.rejected).toEqual([]);
+    expect(result.contacts[19_999]).toEqual({ address: 'u19999@example.test', fields: { email: 'u19999@example.test', name: 'U19999' }, line: 20_001 });
+  });
+
+  it('refuses a file longer than the row limit instead of cutting it short', () => {
+    const csv = 'email\na@example.test\nb@example.test\nc@example.test\n';
+    expect(parseContacts(csv, 2)).toEqual({ ok: false, message: 'CSV has more than 2 data rows; split it into several tasks' });
+    expect(parseContacts(csv, 3).ok).toBe(true);
+  });
+});
+
+describe('isValidSender', () => {
+  it.each([
+    ['shop@example.com', true], ['Shop <shop@example.com>', true], ['  Shop News <news@shop.example.co> ', true],
+    ['<shop@example.com>', true], ['not an address', false], ['Shop <not an address>', false],
+    ['Shop <a@example.com> x', false], ['"Sh<op" <a@example.com>', false], ['', false],
+  ])('%s -> %s', (sender, valid) => {
+    expect(isValidSender(sender)).toBe(valid);
   });
 });
