@@ -1,12 +1,15 @@
 // How many sends a service could start over a span if it were never idle: the interval allows one
-// start per `intervalMs` (concurrency overlaps sends, it does not add starts), and each window at most
-// `limit` per `periodMs`. Utilisation and fair shares are measured against this figure.
+// start per `intervalMs` (concurrency overlaps sends, it does not add starts), and each window its
+// long-run rate, `limit` per `periodMs`, pro-rated over the span (at least one full window: a span
+// shorter than the period can still use the whole limit). Pro-rating, rather than counting every
+// started period whole, keeps a mailbox that used its daily cap in a run of a day and a few minutes
+// near 100% instead of 50%. Utilisation and fair shares are measured against this figure.
 import type { PresetWindow } from './scenario/presets.ts';
 
 export function serviceCapacity(service: { intervalMs: number; windows: readonly PresetWindow[] }, spanMs: number): number {
   if (spanMs <= 0) return 0;
   let cap = Math.floor(spanMs / service.intervalMs) + 1;
-  for (const w of service.windows) cap = Math.min(cap, w.limit * Math.ceil(spanMs / w.periodMs));
+  for (const w of service.windows) cap = Math.min(cap, Math.floor(w.limit * Math.max(1, spanMs / w.periodMs)));
   return cap;
 }
 
