@@ -9,6 +9,8 @@
 //   task         a cursor + returned recipients + a retry heap
 //   timers       task start/expiry, retry due, service resume
 import { AccessGroup, Member } from './access-group.ts';
+import { checkServicePatch, checkTaskRecipients, checkTaskTiming, MAX_INTERVAL_MS, MAX_WEIGHT } from './arguments.ts';
+import type { ServicePatch } from './arguments.ts';
 import { assert } from './assert.ts';
 import type { EngineEvent, OutcomeResult, PauseReason } from './events.ts';
 import { SlotHeap } from './slot-heap.ts';
@@ -16,9 +18,8 @@ import { resolveOptions, retryDelayMs, servicePauseMs } from './options.ts';
 import type { EngineOptions, ResolvedOptions } from './options.ts';
 import { ceilDiv, createPolicy } from './policy.ts';
 import type { Keys, Policy } from './policy.ts';
-import { fixedPeriod, normalizeWindow, windowProblem, windowsRemaining } from './rate-window.ts';
+import { fixedPeriod, windowsRemaining } from './rate-window.ts';
 import type { WindowSpec } from './rate-window.ts';
-import { checkRecipients } from './recipients.ts';
 import type { DuplicateRecipient, InvalidRecipient } from './recipients.ts';
 import { ok, refuse } from './result.ts';
 import type { Result } from './result.ts';
@@ -87,20 +88,9 @@ export interface TaskView {
   readonly endedAt: number | null;
 }
 
-export interface ServicePatch {
-  readonly intervalMs?: number;
-  readonly windows?: readonly WindowSpec[];
-  readonly concurrency?: number;
-  readonly access?: 'all' | readonly string[];
-}
 
 const OUTCOMES: readonly OutcomeResult[] = ['sent', 'deferred', 'rejected', 'service_error', 'service_quota_reached'];
-const MAX_INTERVAL_MS = 31 * 86_400_000;
-const MAX_CONCURRENCY = 10_000;
-const MAX_WEIGHT = 10_000;
 const MAX_QUOTA = 1e12;
-const MAX_RECIPIENTS = 1_000_000_000;
-const MAX_WINDOWS = 16;
 
 export class Engine {
   /** @internal */ now: number;
@@ -121,6 +111,7 @@ export class Engine {
   private readonly sink: ((event: EngineEvent) => void) | null;
   /** Scratch for the policy's order keys (no allocation per decision). */
   private readonly keys: Keys = { k1: 0, k2: 0, k3: 0 };
+  private readonly userExists = (id: string): boolean => this.users.has(id);
 
   constructor(options: EngineOptions = {}) {
     this.options = resolveOptions(options);
@@ -185,7 +176,7 @@ export class Engine {
     if (this.services.has(spec.id)) return refuse('DUPLICATE_ID', `service '${spec.id}' already exists`, 'id');
     const intervalBad = intProblem('intervalMs', spec.intervalMs, 0, MAX_INTERVAL_MS);
     if (intervalBad) return refuse('INVALID_ARGUMENT', `service '${spec.id}': ${intervalBad}`, 'intervalMs');
-    const patch = this.checkServicePatch(`service '${spec.id}'`, { concurrency: 1, access: 'all', windows: [], ...spec });
+    const patch = checkServicePatch(`service '${spec.id}'`, { concurrency: 1, access: 'all', windows: [], ...spec }, this.userExists);
     if (!patch.ok) return patch;
     const p = patch.value;
     const s = new Service(spec.id, this.entitySeq++, p.intervalMs as number, p.windows ?? [], p.concurrency ?? 1, p.access ?? 'all');
@@ -205,7 +196,7 @@ export class Engine {
     if (bad) return bad;
     const s = this.services.get(id);
     if (!s) return this.unknown('UNKNOWN_SERVICE', 'service', id);
-    const checked = this.checkServicePatch(`service '${id}'`, patch);
+    const checked = checkServicePatch(`service '${id}'`, patch, this.userExists);
     if (!checked.ok) return checked;
     const p = checked.value;
     this.now = now;
@@ -340,21 +331,10 @@ export class Engine {
     if (!u) return this.unknown('UNKNOWN_USER', 'user', spec.user, 'user');
     if (u.state === 'suspended') return refuse('USER_SUSPENDED', `user '${u.id}' is suspended and cannot create tasks`, 'user');
     const label = `task '${spec.id}'`;
-    const weightBad = intProblem('weight', spec.weight ?? 1, 1, MAX_WEIGHT);
-    if (weightBad) return refuse('INVALID_ARGUMENT', `${label}: ${weightBad}`, 'weight');
-    const startAt = spec.startAt ?? now;
-    const startBad = intProblem('startAt', startAt, 0, MAX_TIME_MS);
-    if (startBad) return refuse('INVALID_ARGUMENT', `${label}: ${startBad}`, 'startAt');
-    let deadlineAt: number | null = null;
-    if (spec.maxLatenessMs !== undefined) {
-      const latenessBad = intProblem('maxLatenessMs', spec.maxLatenessMs, 0, MAX_TIME_MS);
-      if (latenessBad) return refuse('INVALID_ARGUMENT', `${label}: ${latenessBad}`, 'maxLatenessMs');
-      deadlineAt = startAt + spec.maxLatenessMs;
-      if (deadlineAt < now) {
-        return refuse('INVALID_ARGUMENT', `${label}: startAt + maxLatenessMs (${deadlineAt}) is already past (now ${now})`, 'maxLatenessMs');
-      }
-    }
-    const list = this.checkTaskRecipients(label, spec.recipients);
+    const timing = checkTaskTiming(label, spec, now);
+    if (!timing.ok) return timing;
+    const { weight, startAt, deadlineAt } = timing.value;
+    const list = checkTaskRecipients(label, spec.recipients);
     if (!list.ok) return list;
     const { count, accepted, invalid, duplicates } = list.value;
     if (u.balance < count) {
@@ -371,7 +351,7 @@ export class Engine {
     u.reserved += count;
     u.openTasks++;
     this.queuedTotal += count;
-    const t = new Task(spec.id, this.entitySeq++, u, count, spec.weight ?? 1, now, startAt, deadlineAt);
+    const t = new Task(spec.id, this.entitySeq++, u, count, weight, now, startAt, deadlineAt);
     this.tasks.set(t.id, t);
     if (!t.started) t.startTimer = this.timers.schedule(startAt, 'task_start', t.id);
     if (deadlineAt !== null) t.deadlineTimer = this.timers.schedule(deadlineAt, 'task_deadline', t.id);
@@ -933,74 +913,6 @@ export class Engine {
     return refuse(code, `unknown ${kind} ${typeof id === 'string' ? `'${id}'` : describe(id)}`, path);
   }
 
-  private checkServicePatch(label: string, p: ServicePatch): Result<ServicePatch> {
-    if (p.intervalMs !== undefined) {
-      const bad = intProblem('intervalMs', p.intervalMs, 0, MAX_INTERVAL_MS);
-      if (bad) return refuse('INVALID_ARGUMENT', `${label}: ${bad}`, 'intervalMs');
-    }
-    if (p.concurrency !== undefined) {
-      const bad = intProblem('concurrency', p.concurrency, 1, MAX_CONCURRENCY);
-      if (bad) return refuse('INVALID_ARGUMENT', `${label}: ${bad}`, 'concurrency');
-    }
-    let windows: WindowSpec[] | undefined;
-    if (p.windows !== undefined) {
-      if (!Array.isArray(p.windows) || p.windows.length > MAX_WINDOWS) {
-        return refuse('INVALID_ARGUMENT', `${label}: windows must be an array of at most ${MAX_WINDOWS}, got ${describe(p.windows)}`, 'windows');
-      }
-      for (let i = 0; i < p.windows.length; i++) {
-        const bad = windowProblem(p.windows[i]);
-        if (bad) return refuse('INVALID_ARGUMENT', `${label}: windows[${i}].${bad}`, `windows[${i}]`);
-      }
-      windows = p.windows.map(normalizeWindow);
-    }
-    let access: 'all' | readonly string[] | undefined;
-    if (p.access !== undefined) {
-      if (p.access !== 'all') {
-        if (!Array.isArray(p.access) || p.access.length === 0) {
-          return refuse('INVALID_ARGUMENT', `${label}: access must be 'all' or a non-empty array of user ids, got ${describe(p.access)}`, 'access');
-        }
-        for (let i = 0; i < p.access.length; i++) {
-          const id: unknown = p.access[i];
-          if (typeof id !== 'string' || !this.users.has(id)) {
-            return refuse('UNKNOWN_USER', `${label}: access[${i}] names unknown user ${describe(id)}`, `access[${i}]`);
-          }
-        }
-        access = [...new Set(p.access)];
-      } else {
-        access = 'all';
-      }
-    }
-    return ok({
-      ...(p.intervalMs === undefined ? {} : { intervalMs: p.intervalMs }),
-      ...(p.concurrency === undefined ? {} : { concurrency: p.concurrency }),
-      ...(windows === undefined ? {} : { windows }),
-      ...(access === undefined ? {} : { access }),
-    });
-  }
-
-  private checkTaskRecipients(
-    label: string,
-    recipients: unknown,
-  ): Result<{ count: number; accepted: string[] | null; invalid: InvalidRecipient[]; duplicates: DuplicateRecipient[] }> {
-    if (typeof recipients === 'number') {
-      const bad = intProblem('recipients', recipients, 1, MAX_RECIPIENTS);
-      if (bad) return refuse('INVALID_ARGUMENT', `${label}: ${bad}`, 'recipients');
-      return ok({ count: recipients, accepted: null, invalid: [], duplicates: [] });
-    }
-    if (!Array.isArray(recipients)) {
-      return refuse('INVALID_ARGUMENT', `${label}: recipients must be a list of addresses or a count, got ${describe(recipients)}`, 'recipients');
-    }
-    if (recipients.length > MAX_RECIPIENTS) return refuse('INVALID_ARGUMENT', `${label}: more than ${MAX_RECIPIENTS} recipients`, 'recipients');
-    const checked = checkRecipients(recipients);
-    if (checked.accepted.length === 0) {
-      return refuse(
-        'NO_VALID_RECIPIENTS',
-        `${label} has no valid recipient (${recipients.length} given, ${checked.invalid.length} invalid, ${checked.duplicates.length} duplicate)`,
-        'recipients',
-      );
-    }
-    return ok({ count: checked.accepted.length, ...checked });
-  }
 }
 
 /**

@@ -7,7 +7,8 @@ export { DEFAULT_RETRY, DEFAULT_SERVICE_PAUSE } from './options.ts';
 export { addressProblem, checkRecipients } from './recipients.ts';
 export { zonedPeriod, alignedPeriod } from './calendar.ts';
 
-export type { Dispatch, Outcome, ServicePatch, TaskCreated, TaskView } from './engine.ts';
+export type { Dispatch, Outcome, TaskCreated, TaskView } from './engine.ts';
+export type { ServicePatch } from './arguments.ts';
 export type { EngineEvent, EngineEventType, OutcomeResult, PauseReason, ServiceSpecResolved } from './events.ts';
 export type { EngineOptions, RetryOptions, ServicePauseOptions } from './options.ts';
 export type { PolicyName } from './policy.ts';
