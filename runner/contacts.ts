@@ -43,11 +43,21 @@ export function isValidSender(sender: string): boolean {
 
 interface ParsedRow { record: Record<string, string>; info: { bytes: number; raw?: string } }
 
+/** Header names, trimmed and lower-cased; two columns with the same name would hide one of them. */
+function headerColumns(header: string[]): string[] {
+  const names = header.map((h) => h.trim().toLowerCase());
+  names.forEach((name, i) => {
+    const first = names.indexOf(name);
+    if (first < i) throw new Error(`the header names column "${name}" twice (columns ${first + 1} and ${i + 1}; names are compared ignoring case)`);
+  });
+  return names;
+}
+
 function parseRows(text: string, rowsMax: number): { ok: true; rows: ParsedRow[] } | { ok: false; message: string } {
   try {
     // One row past the limit, so a longer file is refused instead of silently cut short.
     const rows = parse(text, {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      columns: headerColumns,
       info: true, raw: true, skip_empty_lines: true, bom: true, trim: false,
       relax_column_count: false, to: rowsMax + 1,
     }) as unknown as ParsedRow[];

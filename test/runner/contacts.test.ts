@@ -42,6 +42,10 @@ describe('parseContacts', () => {
 
   it('refuses a file without an address column or without rows', () => {
     expect(parseContacts('name\nAnn\n')).toEqual({ ok: false, message: 'CSV header must have a column named email or address or e-mail' });
+    expect(parseContacts('email,name,EMAIL\na@x.test,Ann,b@x.test\n')).toEqual({
+      ok: false,
+      message: 'CSV cannot be parsed: the header names column "email" twice (columns 1 and 3; names are compared ignoring case)',
+    });
     expect(parseContacts('email\n')).toEqual({ ok: false, message: 'CSV has no data rows' });
   });
 
