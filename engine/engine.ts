@@ -219,10 +219,9 @@ export class Engine {
 
   /** Operator pause; without `resumeAt` the service stays paused until `resumeService`. */
   pauseService(now: number, id: string, resumeAt?: number): Result<void> {
-    const bad = this.checkTime(now);
-    if (bad) return bad;
-    const s = this.services.get(id);
-    if (!s) return this.unknown('UNKNOWN_SERVICE', 'service', id);
+    const found = this.serviceAt(now, id);
+    if (!found.ok) return found;
+    const s = found.value;
     if (resumeAt !== undefined) {
       const p = intProblem('resumeAt', resumeAt, now + 1, MAX_TIME_MS);
       if (p) return refuse('INVALID_ARGUMENT', `pause of service '${id}': ${p}`, 'resumeAt');
@@ -235,10 +234,9 @@ export class Engine {
 
   /** Resumes a paused or disabled service and forgets its error streak. */
   resumeService(now: number, id: string): Result<void> {
-    const bad = this.checkTime(now);
-    if (bad) return bad;
-    const s = this.services.get(id);
-    if (!s) return this.unknown('UNKNOWN_SERVICE', 'service', id);
+    const found = this.serviceAt(now, id);
+    if (!found.ok) return found;
+    const s = found.value;
     if (s.state === 'active') return refuse('INVALID_STATE', `service '${id}' is not paused or disabled`);
     this.now = now;
     s.errorStreak = 0;
@@ -247,10 +245,9 @@ export class Engine {
   }
 
   disableService(now: number, id: string): Result<void> {
-    const bad = this.checkTime(now);
-    if (bad) return bad;
-    const s = this.services.get(id);
-    if (!s) return this.unknown('UNKNOWN_SERVICE', 'service', id);
+    const found = this.serviceAt(now, id);
+    if (!found.ok) return found;
+    const s = found.value;
     if (s.state === 'disabled') return refuse('INVALID_STATE', `service '${id}' is already disabled`);
     this.now = now;
     this.disable(s, 'operator');
@@ -900,6 +897,14 @@ export class Engine {
     }
     if (now < this.now) return refuse('TIME_WENT_BACKWARDS', `now (${now}) is before the engine's clock (${this.now})`, 'now');
     return null;
+  }
+
+  /** The service an operator command names, after checking the time. */
+  private serviceAt(now: number, id: string): Result<Service> {
+    const bad = this.checkTime(now);
+    if (bad) return bad;
+    const s = this.services.get(id);
+    return s === undefined ? this.unknown('UNKNOWN_SERVICE', 'service', id) : ok(s);
   }
 
   private checkObject(name: string, value: unknown): Result<never> | null {

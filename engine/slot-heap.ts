@@ -115,7 +115,7 @@ export class SlotHeap<T> {
 
   // Both sifts carry the moving item's keys in locals and place it once at the end.
   private siftUp(start: number, handle: number, a1: number, a2: number, a3: number): void {
-    const { k1, k2, k3, handleAt, pos } = this;
+    const { k1, k2, k3 } = this;
     let i = start;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -123,15 +123,11 @@ export class SlotHeap<T> {
       this.move(p, i);
       i = p;
     }
-    k1[i] = a1;
-    k2[i] = a2;
-    k3[i] = a3;
-    handleAt[i] = handle;
-    pos[handle] = i;
+    this.place(i, handle, a1, a2, a3);
   }
 
   private siftDown(start: number, handle: number, a1: number, a2: number, a3: number): void {
-    const { k1, k2, k3, handleAt, pos } = this;
+    const { k1, k2, k3 } = this;
     const n = this.n;
     let i = start;
     for (;;) {
@@ -143,11 +139,15 @@ export class SlotHeap<T> {
       this.move(child, i);
       i = child;
     }
-    k1[i] = a1;
-    k2[i] = a2;
-    k3[i] = a3;
-    handleAt[i] = handle;
-    pos[handle] = i;
+    this.place(i, handle, a1, a2, a3);
+  }
+
+  private place(i: number, handle: number, a1: number, a2: number, a3: number): void {
+    this.k1[i] = a1;
+    this.k2[i] = a2;
+    this.k3[i] = a3;
+    this.handleAt[i] = handle;
+    this.pos[handle] = i;
   }
 
   private move(from: number, to: number): void {
