@@ -48,44 +48,52 @@ export function addressProblem(address: string): string | null {
 const ATEXT = new Uint8Array(128);
 for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-") ATEXT[ch.charCodeAt(0)] = 1;
 const DOT = 46;
+const AT = 64;
 const HYPHEN = 45;
 
-function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
-function isValidFast(s: string): boolean {
+/**
+ * The check above as one forward scan that also hashes the address (FNV-1a, ASCII letters folded to
+ * lower case) for de-duplication: returns the hash (>= 0) of a valid address, or -1. A valid address
+ * has exactly one '@' ('@' is no atext), so scanning forward to the first one finds the local part.
+ */
+function scanAddress(s: string): number {
   const n = s.length;
-  if (n === 0 || n > 254) return false;
-  const at = s.lastIndexOf('@');
-  if (at <= 0 || at === n - 1 || at > 64) return false;
+  if (n === 0 || n > 254) return -1;
+  let h = 0x811c9dc5;
+  let i = 0;
   let afterDot = true; // the local part may neither start nor end with a dot, nor have two in a row
-  for (let i = 0; i < at; i++) {
-    const c = s.charCodeAt(i);
+  for (; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c === AT) break;
     if (c === DOT) {
-      if (afterDot) return false;
+      if (afterDot) return -1;
       afterDot = true;
     } else if (c < 128 && ATEXT[c] === 1) {
       afterDot = false;
+      if (c >= 65 && c <= 90) c += 32;
     } else {
-      return false;
+      return -1;
     }
+    h = Math.imul(h ^ c, 0x01000193);
   }
-  if (afterDot) return false;
+  if (afterDot || i > 64 || i >= n - 1) return -1; // empty or long local part, no '@', empty domain
+  h = Math.imul(h ^ AT, 0x01000193);
   let labels = 0;
   let labelLength = 0;
   let lastHyphen = false;
   let allDigits = true;
-  for (let i = at + 1; i <= n; i++) {
-    const c = i === n ? DOT : s.charCodeAt(i); // the end closes the last label like a dot
+  for (i++; i < n; i++) {
+    let c = s.charCodeAt(i);
     if (c === DOT) {
-      if (labelLength === 0 || labelLength > 63 || lastHyphen) return false;
+      if (labelLength === 0 || labelLength > 63 || lastHyphen) return -1;
       labels++;
-      if (i === n) break;
       labelLength = 0;
       allDigits = true;
-    } else if (isAlnum(c)) {
-      if (c > 57) allDigits = false;
+    } else if (c <= 57 ? c >= 48 : c >= 97 ? c <= 122 : c >= 65 && c <= 90) {
+      if (c > 57) {
+        allDigits = false;
+        if (c <= 90) c += 32;
+      }
       labelLength++;
       lastHyphen = false;
     } else if (c === HYPHEN && labelLength > 0) {
@@ -93,21 +101,22 @@ function isValidFast(s: string): boolean {
       labelLength++;
       lastHyphen = true;
     } else {
-      return false;
+      return -1;
     }
-  }
-  return labels >= 2 && !allDigits; // a dotted domain whose top-level label is not numeric
-}
-
-/** FNV-1a over the address with ASCII letters folded to lower case. */
-function foldedHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) c += 32;
     h = Math.imul(h ^ c, 0x01000193);
   }
+  // The end closes the last label like a dot: a dotted domain whose top-level label is not numeric.
+  if (labelLength === 0 || labelLength > 63 || lastHyphen || labels < 1 || allDigits) return -1;
   return h >>> 0;
+}
+
+function isSpace(c: number): boolean {
+  return c <= 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** `s.trim()`, without the call when neither end is white space (the common case). */
+function trimmed(s: string): string {
+  return s.length > 0 && !isSpace(s.charCodeAt(0)) && !isSpace(s.charCodeAt(s.length - 1)) ? s : s.trim();
 }
 
 function equalFolded(a: string, b: string): boolean {
@@ -124,47 +133,59 @@ function equalFolded(a: string, b: string): boolean {
 
 /**
  * Checks, trims and de-duplicates a recipient list in one pass. De-duplication uses an open
- * addressing table sized once for the whole list (no rehashing, no lower-cased copies), so a list of
- * a million addresses costs no more than a few passes over its characters.
+ * addressing table sized once for the whole list, holding each entry's hash next to it (no
+ * rehashing, no lower-cased copies, a string compare only when the hashes agree), and the accepted
+ * list is copied in one go when nothing was dropped or trimmed: a list of a million addresses costs
+ * about one pass over its characters.
  */
 export function checkRecipients(input: readonly unknown[]): RecipientCheck {
-  const accepted: string[] = [];
   const invalid: InvalidRecipient[] = [];
   const duplicates: DuplicateRecipient[] = [];
+  // Null while every address so far was accepted as given: accepted index j is then input index j.
+  let accepted: string[] | null = null;
+  let count = 0;
   let size = 16;
   while (size < input.length * 2) size *= 2;
   const mask = size - 1;
-  const table = new Int32Array(size); // accepted index + 1; 0 = empty
+  const table = new Int32Array(2 * size); // per slot: accepted index + 1 (0 = empty), hash
   const firstIndex = new Int32Array(input.length); // accepted index -> index in the input
   for (let index = 0; index < input.length; index++) {
     const raw = input[index];
     if (typeof raw !== 'string') {
+      accepted ??= (input as readonly string[]).slice(0, count);
       invalid.push({ index, address: String(raw), reason: 'not a string' });
       continue;
     }
-    const address = raw.trim();
-    if (!isValidFast(address)) {
+    const address = trimmed(raw);
+    const hash = scanAddress(address);
+    if (hash < 0) {
+      accepted ??= (input as readonly string[]).slice(0, count);
       invalid.push({ index, address: raw, reason: addressProblem(address) ?? 'invalid address' });
       continue;
     }
-    let slot = foldedHash(address) & mask;
+    let slot = hash & mask;
     let duplicateOf = -1;
-    for (let probes = 0; probes < size; probes++) {
-      const entry = table[slot] as number;
-      if (entry === 0) break;
-      if (equalFolded(accepted[entry - 1] as string, address)) {
-        duplicateOf = firstIndex[entry - 1] as number;
-        break;
+    for (let entry = table[2 * slot] as number; entry !== 0; entry = table[2 * slot] as number) {
+      if ((table[2 * slot + 1] as number) === (hash | 0)) {
+        const j = entry - 1;
+        if (equalFolded(accepted === null ? (input[j] as string) : (accepted[j] as string), address)) {
+          duplicateOf = firstIndex[j] as number;
+          break;
+        }
       }
       slot = (slot + 1) & mask;
     }
     if (duplicateOf >= 0) {
+      accepted ??= (input as readonly string[]).slice(0, count);
       duplicates.push({ index, address: raw, firstIndex: duplicateOf });
       continue;
     }
-    table[slot] = accepted.length + 1;
-    firstIndex[accepted.length] = index;
-    accepted.push(address);
+    if (accepted === null && address !== raw) accepted = (input as readonly string[]).slice(0, count);
+    table[2 * slot] = count + 1;
+    table[2 * slot + 1] = hash;
+    firstIndex[count] = index;
+    if (accepted !== null) accepted.push(address);
+    count++;
   }
-  return { accepted, invalid, duplicates };
+  return { accepted: accepted ?? (input as readonly string[]).slice(), invalid, duplicates };
 }
