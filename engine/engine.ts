@@ -102,7 +102,7 @@ export class Engine {
   /** @internal */ readonly users = new Map<string, User>();
   /** @internal */ readonly tasks = new Map<string, Task>();
   /** @internal */ readonly groups = new Map<string, AccessGroup>();
-  /** @internal */ readonly readyGroups = new SlotHeap<AccessGroup>(64);
+  /** @internal */ readonly readyGroups = new SlotHeap<AccessGroup>();
   /** @internal */ readonly timers = new TimerQueue();
   /** @internal Recipients that are open and not in flight, over all tasks. */ queuedTotal = 0;
   /** @internal */ inFlightTotal = 0;
@@ -112,6 +112,7 @@ export class Engine {
   /** Scratch for the policy's order keys (no allocation per decision). */
   private readonly keys: Keys = { k1: 0, k2: 0, k3: 0 };
   private readonly userExists = (id: string): boolean => this.users.has(id);
+  private readonly firstOf = (g: AccessGroup): Member | undefined => this.firstEligible(g);
 
   constructor(options: EngineOptions = {}) {
     this.options = resolveOptions(options);
@@ -490,7 +491,7 @@ export class Engine {
 
   private dispatchFrom(g: AccessGroup, now: number): Dispatch {
     const s = g.available.peek() as Service;
-    const member = g.eligible.peek() as Member;
+    const member = this.firstEligible(g) as Member;
     const u = member.user;
     const t = u.ready.peek() as Task;
     assert(s.canStart && s.readyAt <= now, `service '${s.id}' dispatched before it was ready`);
@@ -509,7 +510,7 @@ export class Engine {
     this.policy.onDispatch(member, t);
     const d: Dispatch = { t: now, service: s.id, user: u.id, task: t.id, recipient, attempt };
     this.sink?.({ type: 'dispatch', ...d });
-    this.refreshTask(t);
+    this.refreshTask(t, member);
     this.refreshService(s);
     return d;
   }
@@ -711,8 +712,11 @@ export class Engine {
 
   // ----- internals: keeping the queues in step with the state ------------------------------
 
-  /** @internal Puts the task in or out of its user's ready queue and (re)arms its retry timer. */
-  refreshTask(t: Task): void {
+  /**
+   * @internal Puts the task in or out of its user's ready queue and (re)arms its retry timer.
+   * `served` is the member just given a slot, when called for a dispatch (see refreshUser).
+   */
+  refreshTask(t: Task, served?: Member): void {
     const u = t.user;
     if (t.ended && t.handle >= 0) {
       u.ready.release(t.handle); // an ended task never queues again
@@ -741,15 +745,21 @@ export class Engine {
     } else {
       t.retryTimer = this.timers.cancel(t.retryTimer);
     }
-    this.refreshUser(u);
+    this.refreshUser(u, served);
   }
 
-  /** @internal Puts the user's members in or out of their groups' eligible queues. */
-  refreshUser(u: User): void {
+  /**
+   * @internal Puts the user's members in or out of their groups' eligible queues, with their
+   * current keys. After a dispatch (`served` given) only the served member is re-keyed: a dispatch
+   * can only raise a user's keys (its virtual time, its round-robin turn, its oldest task), so the
+   * user's other members keep a key at or below their true one and are re-keyed when they reach the
+   * top of their queue (firstEligible). Every other change re-keys all members at once.
+   */
+  refreshUser(u: User, served?: Member): void {
     const eligible = u.state === 'active' && u.ready.size > 0;
     const k = this.keys;
     if (eligible && !u.eligible) {
-      this.policy.onUserEligible(u);
+      this.policy.onUserEligible(u, this.firstOf);
       u.eligible = true;
       for (const m of u.members) {
         this.policy.memberKeys(m, k);
@@ -762,12 +772,28 @@ export class Engine {
         m.group.eligible.remove(m.handle);
         this.refreshGroup(m.group);
       }
+    } else if (served !== undefined) {
+      this.policy.memberKeys(served, k);
+      served.group.eligible.update(served.handle, k.k1, k.k2, k.k3);
     } else if (eligible) {
       for (const m of u.members) {
         this.policy.memberKeys(m, k);
         m.group.eligible.update(m.handle, k.k1, k.k2, k.k3);
       }
     }
+  }
+
+  /** @internal The group's next member in policy order, once any stale key at the top is brought up to date. */
+  firstEligible(g: AccessGroup): Member | undefined {
+    const q = g.eligible;
+    const k = this.keys;
+    for (let m = q.peek(); m !== undefined; m = q.peek()) {
+      this.policy.memberKeys(m, k);
+      if (k.k1 === q.topK1() && k.k2 === q.topK2() && k.k3 === q.topK3()) return m;
+      assert(lessOrEqual(q.topK1(), q.topK2(), q.topK3(), k), `member '${m.user.id}' has a key above its true one`);
+      q.update(m.handle, k.k1, k.k2, k.k3);
+    }
+    return undefined;
   }
 
   /** @internal Puts the service in or out of its group's available queue, keyed (readyAt, seq). */
@@ -925,6 +951,10 @@ export class Engine {
  * windows do not bind (sends per ms), how many sends their windows allow in a burst, and their
  * long-run rate once the windows do bind.
  */
+function lessOrEqual(a1: number, a2: number, a3: number, b: Keys): boolean {
+  return a1 < b.k1 || (a1 === b.k1 && (a2 < b.k2 || (a2 === b.k2 && a3 <= b.k3)));
+}
+
 function summarizeGroup(g: AccessGroup, version: number): void {
   let usable = 0;
   let paceRate = 0;

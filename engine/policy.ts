@@ -6,7 +6,7 @@
 // - fifo: the old scheduler, oldest scheduled task first.
 // Virtual times are kept as integer fractions (vtNum / weight) and compared by cross-multiplying,
 // so every decision is exact and machine-independent.
-import type { Member } from './access-group.ts';
+import type { AccessGroup, Member } from './access-group.ts';
 
 import type { Task } from './task.ts';
 import type { User } from './user.ts';
@@ -29,8 +29,11 @@ export interface Policy {
   taskKeys(task: Task, out: Keys): void;
   /** Called after `member`'s user was given a slot for `task`. */
   onDispatch(member: Member, task: Task): void;
-  /** Called when a user becomes eligible again (idle, suspended or blocked before). */
-  onUserEligible(user: User): void;
+  /**
+   * Called when a user becomes eligible again (idle, suspended or blocked before); `first` gives a
+   * group's next eligible member.
+   */
+  onUserEligible(user: User, first: (g: AccessGroup) => Member | undefined): void;
   /** Called when a task becomes ready within its user. */
   onTaskReady(task: Task): void;
 }
@@ -87,7 +90,7 @@ class FairPolicy implements Policy {
     }
   }
 
-  onUserEligible(user: User): void {
+  onUserEligible(user: User, first: (g: AccessGroup) => Member | undefined): void {
     // A returning user starts at the virtual time of the groups it competes in: in each of its
     // groups, the tag of the eligible user furthest behind, or after an idle period the largest
     // finish tag handed out there. It takes the latest of these, so that it starts ahead of no one
@@ -97,7 +100,7 @@ class FairPolicy implements Policy {
     let den = 1;
     for (const m of user.members) {
       const g = m.group;
-      const top = g.eligible.peek();
+      const top = first(g);
       const n = top === undefined ? g.finishNum : top.user.vtNum;
       const d = top === undefined ? g.finishDen : top.user.weight;
       if (fracLess(num, den, n, d)) {

@@ -93,7 +93,7 @@ export class Task {
   }
 
   addRetry(item: RetryItem): void {
-    this.retryQueue ??= new SlotHeap<RetryItem>(2);
+    this.retryQueue ??= new SlotHeap<RetryItem>();
     const h = this.retryQueue.register(item);
     this.retryQueue.push(h, item.dueAt, item.recipient, 0);
   }

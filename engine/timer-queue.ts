@@ -17,7 +17,7 @@ export class Timer {
 }
 
 export class TimerQueue {
-  private readonly heap = new SlotHeap<Timer>(64);
+  private readonly heap = new SlotHeap<Timer>();
   private nextSeq = 0;
 
   get seqCounter(): number {

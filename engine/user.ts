@@ -22,7 +22,7 @@ export class User {
   reserved = 0;
   consumed = 0;
   /** Tasks with a recipient ready to send now, in policy order. */
-  readonly ready = new SlotHeap<Task>(2);
+  readonly ready = new SlotHeap<Task>();
   /** One entry per access group this user belongs to. */
   readonly members: Member[] = [];
   /** Tasks not yet completed, cancelled or expired. */

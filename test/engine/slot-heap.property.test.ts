@@ -18,7 +18,7 @@ describe('SlotHeap', () => {
   it('always answers the smallest key triple, like a linear scan', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
-        const heap = new SlotHeap<number>(1);
+        const heap = new SlotHeap<number>();
         const handles = new Map<number, number>();
         const queued = new Map<number, [number, number, number]>();
         for (const o of ops) {
