@@ -14,6 +14,7 @@ import type { ServicePatch } from './arguments.ts';
 import { assert } from './assert.ts';
 import type { EngineEvent, OutcomeResult, PauseReason } from './events.ts';
 import { SlotHeap } from './slot-heap.ts';
+import { InFlightTable } from './in-flight.ts';
 import { resolveOptions, retryDelayMs, servicePauseMs } from './options.ts';
 import type { EngineOptions, ResolvedOptions } from './options.ts';
 import { ceilDiv, createPolicy } from './policy.ts';
@@ -106,6 +107,7 @@ export class Engine {
   /** @internal */ readonly timers = new TimerQueue();
   /** @internal Recipients that are open and not in flight, over all tasks. */ queuedTotal = 0;
   /** @internal */ inFlightTotal = 0;
+  /** @internal (task seq, recipient) -> service index × ATTEMPT_SLOTS + attempt. */ readonly flights = new InFlightTable();
   /** Bumped by every change to any service, to invalidate the groups' cached summaries. */
   private serviceVersion = 0;
   private readonly sink: ((event: EngineEvent) => void) | null;
@@ -148,7 +150,7 @@ export class Engine {
       sent: t.sent,
       failed: t.failed,
       refunded: t.refunded,
-      inFlight: t.inFlight.size,
+      inFlight: t.inFlight,
       queued: t.ended ? 0 : t.queued,
       dispatched: t.dispatched,
       createdAt: t.createdAt,
@@ -448,8 +450,8 @@ export class Engine {
       const p = intProblem('retryAfterMs', outcome.retryAfterMs, 0, 7 * 86_400_000);
       if (p) return refuse('INVALID_ARGUMENT', `outcome: ${p}`, 'retryAfterMs');
     }
-    const flight = t.inFlight.get(outcome.recipient);
-    if (flight === undefined) {
+    const flight = typeof outcome.recipient === 'number' ? this.flights.get(t.seq, outcome.recipient) : -1;
+    if (flight < 0) {
       return refuse('UNKNOWN_DISPATCH', `recipient ${describe(outcome.recipient)} of task '${t.id}' is not in flight`, 'recipient');
     }
     this.now = now;
@@ -467,12 +469,13 @@ export class Engine {
     if (bad) return bad;
     const t = this.tasks.get(task);
     if (!t) return this.unknown('UNKNOWN_TASK', 'task', task, 'task');
-    const flight = t.inFlight.get(recipient);
-    if (flight === undefined) return refuse('UNKNOWN_DISPATCH', `recipient ${describe(recipient)} of task '${t.id}' is not in flight`, 'recipient');
+    const flight = typeof recipient === 'number' ? this.flights.get(t.seq, recipient) : -1;
+    if (flight < 0) return refuse('UNKNOWN_DISPATCH', `recipient ${describe(recipient)} of task '${t.id}' is not in flight`, 'recipient');
     this.now = now;
     const s = this.serviceList[Math.floor(flight / ATTEMPT_SLOTS)] as Service;
     const attempt = flight % ATTEMPT_SLOTS;
-    t.inFlight.delete(recipient);
+    this.flights.delete(t.seq, recipient);
+    t.inFlight--;
     this.inFlightTotal--;
     s.inFlight--;
     this.sink?.({ t: now, type: 'requeued', service: s.id, user: t.user.id, task: t.id, recipient, attempt });
@@ -497,7 +500,8 @@ export class Engine {
     assert(s.canStart && s.readyAt <= now, `service '${s.id}' dispatched before it was ready`);
     const recipient = t.takeNext(now);
     const attempt = t.takenAttempt;
-    t.inFlight.set(recipient, s.index * ATTEMPT_SLOTS + attempt);
+    this.flights.add(t.seq, recipient, s.index * ATTEMPT_SLOTS + attempt);
+    t.inFlight++;
     t.dispatched++;
     if (t.firstDispatchAt === null) {
       t.firstDispatchAt = now;
@@ -517,7 +521,8 @@ export class Engine {
 
   private applyOutcome(now: number, t: Task, o: Outcome, s: Service, attempt: number): void {
     const u = t.user;
-    t.inFlight.delete(o.recipient);
+    this.flights.delete(t.seq, o.recipient);
+    t.inFlight--;
     this.inFlightTotal--;
     s.inFlight--;
     let final: 'sent' | 'failed' | 'refunded' | null = null;

@@ -118,6 +118,12 @@ export interface EngineSnapshot {
 const timerOf = (t: Timer | null): TimerSnapshot | null => (t === null ? null : { at: t.at, seq: t.seq });
 
 export function snapshotEngine(e: Engine): EngineSnapshot {
+  const flights = new Map<number, { recipient: number; service: string; attempt: number }[]>();
+  e.flights.forEach((task, recipient, f) => {
+    let list = flights.get(task);
+    if (list === undefined) flights.set(task, (list = []));
+    list.push({ recipient, service: (e.serviceList[Math.floor(f / ATTEMPT_SLOTS)] as Service).id, attempt: f % ATTEMPT_SLOTS });
+  });
   return {
     version: 1,
     now: e.now,
@@ -191,11 +197,7 @@ export function snapshotEngine(e: Engine): EngineSnapshot {
         .retries()
         .map((r) => ({ recipient: r.recipient, attempt: r.attempt, dueAt: r.dueAt }))
         .sort((a, b) => a.dueAt - b.dueAt || a.recipient - b.recipient),
-      inFlight: [...t.inFlight].map(([recipient, f]) => ({
-        recipient,
-        service: (e.serviceList[Math.floor(f / ATTEMPT_SLOTS)] as Service).id,
-        attempt: f % ATTEMPT_SLOTS,
-      })),
+      inFlight: (flights.get(t.seq) ?? []).sort((a, b) => a.recipient - b.recipient),
       sent: t.sent,
       failed: t.failed,
       refunded: t.refunded,
@@ -297,7 +299,8 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
     });
     for (const r of t.returned) task.returned.push({ ...r });
     for (const r of t.retries) task.addRetry({ recipient: r.recipient, attempt: r.attempt, dueAt: r.dueAt });
-    for (const f of t.inFlight) task.inFlight.set(f.recipient, (e.services.get(f.service) as Service).index * ATTEMPT_SLOTS + f.attempt);
+    for (const f of t.inFlight) e.flights.add(task.seq, f.recipient, (e.services.get(f.service) as Service).index * ATTEMPT_SLOTS + f.attempt);
+    task.inFlight = t.inFlight.length;
     if (t.startTimer) task.startTimer = e.timers.restore(t.startTimer.at, t.startTimer.seq, 'task_start', t.id);
     if (t.deadlineTimer) task.deadlineTimer = e.timers.restore(t.deadlineTimer.at, t.deadlineTimer.seq, 'task_deadline', t.id);
     if (t.retryTimer) task.retryTimer = e.timers.restore(t.retryTimer.at, t.retryTimer.seq, 'retry_due', t.id);

@@ -32,7 +32,7 @@ export interface RetryItem {
   readonly dueAt: number;
 }
 
-/** In-flight entries pack (service index, attempt) into one number: no object per send. */
+/** In-flight entries pack (service index, attempt) into one number (see in-flight.ts): no object per send. */
 export const ATTEMPT_SLOTS = 128; // attempts are at most 100 (retry.maxAttempts)
 
 export class Task {
@@ -47,8 +47,8 @@ export class Task {
   readonly returned: RecipientRef[] = [];
   /** Deferred recipients by (dueAt, recipient); created at the first deferral. */
   private retryQueue: SlotHeap<RetryItem> | null = null;
-  /** Recipient -> service index × ATTEMPT_SLOTS + attempt, for the recipients in flight. */
-  readonly inFlight = new Map<number, number>();
+  /** Recipients in flight (the engine's InFlightTable knows which, on which service). */
+  inFlight = 0;
   /** The attempt of the recipient `takeNext` returned last. */
   takenAttempt = 1;
   sent = 0;
@@ -109,7 +109,7 @@ export class Task {
 
   /** Open recipients that are not in flight. */
   get queued(): number {
-    return this.open - this.inFlight.size;
+    return this.open - this.inFlight;
   }
 
   get ended(): boolean {
