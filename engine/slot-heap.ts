@@ -14,6 +14,8 @@ export class SlotHeap<T> {
   private readonly pos: number[] = [];
   private readonly items: (T | undefined)[] = [];
   private readonly freeHandles: number[] = [];
+  /** The item at position 0, kept at hand so that a peek reads no array. */
+  private first: T | undefined = undefined;
 
 
   get size(): number {
@@ -47,7 +49,7 @@ export class SlotHeap<T> {
 
   /** The smallest item, or undefined when empty. */
   peek(): T | undefined {
-    return this.n === 0 ? undefined : this.items[this.e[3] as number];
+    return this.first;
   }
 
   peekHandle(): number {
@@ -91,6 +93,7 @@ export class SlotHeap<T> {
     const i = this.pos[handle] as number;
     this.pos[handle] = -1;
     const last = --this.n;
+    if (last === 0) this.first = undefined;
     if (i === last) return;
     const e = this.e;
     const o = last * STRIDE;
@@ -148,12 +151,14 @@ export class SlotHeap<T> {
     e[o + 2] = a3;
     e[o + 3] = handle;
     this.pos[handle] = i;
+    if (i === 0) this.first = this.items[handle];
   }
 
   private move(from: number, to: number): void {
     const e = this.e;
     const f = from * STRIDE;
     const t = to * STRIDE;
+    if (to === 0) this.first = this.items[e[f + 3] as number];
     e[t] = e[f] as number;
     e[t + 1] = e[f + 1] as number;
     e[t + 2] = e[f + 2] as number;
