@@ -4,6 +4,7 @@ export class AssertionError extends Error {
   override name = 'AssertionError';
 }
 
-export function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new AssertionError(`fairsend invariant broken: ${message}`);
+/** `message` may be a function, so that a check on a hot path builds no string when it holds. */
+export function assert(condition: unknown, message: string | (() => string)): asserts condition {
+  if (!condition) throw new AssertionError(`fairsend invariant broken: ${typeof message === 'string' ? message : message()}`);
 }

@@ -91,6 +91,10 @@ export interface TaskView {
 
 
 const OUTCOMES: readonly OutcomeResult[] = ['sent', 'deferred', 'rejected', 'service_error', 'service_quota_reached'];
+
+function isOutcome(value: unknown): value is OutcomeResult {
+  return value === 'sent' || OUTCOMES.includes(value as OutcomeResult);
+}
 const MAX_QUOTA = 1e12;
 
 export class Engine {
@@ -443,7 +447,7 @@ export class Engine {
     if (bad) return bad;
     const t = this.tasks.get(outcome.task);
     if (!t) return this.unknown('UNKNOWN_TASK', 'task', outcome.task, 'task');
-    if (!OUTCOMES.includes(outcome.result)) {
+    if (!isOutcome(outcome.result)) {
       return refuse('INVALID_ARGUMENT', `outcome.result must be one of ${OUTCOMES.join(', ')}, got ${describe(outcome.result)}`, 'result');
     }
     if (outcome.retryAfterMs !== undefined) {
@@ -497,7 +501,7 @@ export class Engine {
     const member = this.firstEligible(g) as Member;
     const u = member.user;
     const t = u.ready.peek() as Task;
-    assert(s.canStart && s.readyAt <= now, `service '${s.id}' dispatched before it was ready`);
+    assert(s.canStart && s.readyAt <= now, () => `service '${s.id}' dispatched before it was ready`);
     const recipient = t.takeNext(now);
     const attempt = t.takenAttempt;
     this.flights.add(t.seq, recipient, s.index * ATTEMPT_SLOTS + attempt);
@@ -795,7 +799,7 @@ export class Engine {
     for (let m = q.peek(); m !== undefined; m = q.peek()) {
       this.policy.memberKeys(m, k);
       if (k.k1 === q.topK1() && k.k2 === q.topK2() && k.k3 === q.topK3()) return m;
-      assert(lessOrEqual(q.topK1(), q.topK2(), q.topK3(), k), `member '${m.user.id}' has a key above its true one`);
+      assert(lessOrEqual(q.topK1(), q.topK2(), q.topK3(), k), () => `member '${m.user.id}' has a key above its true one`);
       q.update(m.handle, k.k1, k.k2, k.k3);
     }
     return undefined;

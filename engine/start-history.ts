@@ -2,12 +2,16 @@
 // find the k-th most recent start and how many starts fall after a given time; the service drops
 // starts that no window can see any more, so its size is bounded by what the windows need.
 export class StartHistory {
-  private ring: Float64Array;
+  private ring: Float64Array; // its length is a power of two
+  private mask: number;
   private head = 0; // index of the oldest start in `ring`
   private count = 0;
 
   constructor(capacity = 16) {
-    this.ring = new Float64Array(capacity);
+    let size = 16;
+    while (size < capacity) size *= 2;
+    this.ring = new Float64Array(size);
+    this.mask = size - 1;
   }
 
   get length(): number {
@@ -16,26 +20,26 @@ export class StartHistory {
 
   /** The i-th start, 0 = oldest. */
   at(i: number): number {
-    return this.ring[(this.head + i) % this.ring.length] as number;
+    return this.ring[(this.head + i) & this.mask] as number;
   }
 
   push(t: number): void {
     if (this.count === this.ring.length) this.grow();
-    this.ring[(this.head + this.count) % this.ring.length] = t;
+    this.ring[(this.head + this.count) & this.mask] = t;
     this.count++;
   }
 
   /** Drops every start at or before `t`. */
   dropThrough(t: number): void {
-    while (this.count > 0 && this.at(0) <= t) {
-      this.head = (this.head + 1) % this.ring.length;
+    while (this.count > 0 && (this.ring[this.head] as number) <= t) {
+      this.head = (this.head + 1) & this.mask;
       this.count--;
     }
   }
 
   dropOldest(): void {
     if (this.count === 0) return;
-    this.head = (this.head + 1) % this.ring.length;
+    this.head = (this.head + 1) & this.mask;
     this.count--;
   }
 
@@ -58,7 +62,7 @@ export class StartHistory {
   }
 
   static from(starts: readonly number[]): StartHistory {
-    const h = new StartHistory(Math.max(16, starts.length));
+    const h = new StartHistory(starts.length);
     for (const t of starts) h.push(t);
     return h;
   }
@@ -67,6 +71,7 @@ export class StartHistory {
     const next = new Float64Array(this.ring.length * 2);
     for (let i = 0; i < this.count; i++) next[i] = this.at(i);
     this.ring = next;
+    this.mask = next.length - 1;
     this.head = 0;
   }
 }
