@@ -571,7 +571,7 @@ export class Engine {
     if (o.result === 'service_quota_reached') this.onServiceQuota(s, now);
     if (!t.ended && t.open === 0) this.complete(t, now);
     // A final outcome for a task that is still queued changes none of its keys: skip the queues.
-    if (final === null || t.ended || !u.ready.contains(t.handle)) this.refreshTask(t);
+    if (final === null || t.ended || !t.inReady) this.refreshTask(t);
     // An outcome only frees capacity; a service still queued keeps its key (pauses re-queue themselves).
     if (!s.group.available.contains(s.handle)) this.refreshService(s);
   }
@@ -609,7 +609,7 @@ export class Engine {
     t.endedAt = this.now;
     t.user.openTasks--;
     t.cursor = t.count;
-    t.returned.length = 0;
+    t.clearReturned();
     t.clearRetries();
     t.refunded += queued;
     t.user.reserved -= queued;
@@ -730,17 +730,20 @@ export class Engine {
     if (t.ended && t.handle >= 0) {
       u.ready.release(t.handle); // an ended task never queues again
       t.handle = -1;
+      t.inReady = false;
     }
     const live = t.state === 'active' && t.started;
     const ready = live && t.hasReadyRecipient(this.now);
-    const queued = u.ready.contains(t.handle);
+    const queued = t.inReady;
     const k = this.keys;
     if (ready && !queued) {
       this.policy.onTaskReady(t);
       this.policy.taskKeys(t, k);
       u.ready.push(t.handle, k.k1, k.k2, k.k3);
+      t.inReady = true;
     } else if (!ready && queued) {
       u.ready.remove(t.handle);
+      t.inReady = false;
     } else if (ready) {
       this.policy.taskKeys(t, k);
       u.ready.update(t.handle, k.k1, k.k2, k.k3);

@@ -190,9 +190,9 @@ export function snapshotEngine(e: Engine): EngineSnapshot {
       deadlineAt: t.deadlineAt,
       state: t.state,
       started: t.started,
-      ready: t.user.ready.contains(t.handle),
+      ready: t.inReady,
       cursor: t.cursor,
-      returned: t.returned.map((r) => ({ ...r })),
+      returned: t.returned().map((r) => ({ ...r })),
       retries: t
         .retries()
         .map((r) => ({ recipient: r.recipient, attempt: r.attempt, dueAt: r.dueAt }))
@@ -297,7 +297,7 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
       vtNum: t.vtNum,
       rrKey: t.rrKey,
     });
-    for (const r of t.returned) task.returned.push({ ...r });
+    for (const r of t.returned) task.returnToHead({ ...r });
     for (const r of t.retries) task.addRetry({ recipient: r.recipient, attempt: r.attempt, dueAt: r.dueAt });
     for (const f of t.inFlight) e.flights.add(task.seq, f.recipient, (e.services.get(f.service) as Service).index * ATTEMPT_SLOTS + f.attempt);
     task.inFlight = t.inFlight.length;
@@ -317,6 +317,7 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
     } else if (t.ready) {
       e.policy.taskKeys(task, keys);
       task.user.ready.push(task.handle, keys.k1, keys.k2, keys.k3);
+      task.inReady = true;
     }
   }
   for (const u of e.users.values()) {

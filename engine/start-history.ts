@@ -6,6 +6,11 @@ export class StartHistory {
   private mask: number;
   private head = 0; // index of the oldest start in `ring`
   private count = 0;
+  /**
+   * At or before the oldest start (starts only leave from the old end), so that dropping starts
+   * older than a time far in the past reads no memory beyond this object.
+   */
+  private oldestBound = -Infinity;
 
   constructor(capacity = 16) {
     let size = 16;
@@ -31,10 +36,12 @@ export class StartHistory {
 
   /** Drops every start at or before `t`. */
   dropThrough(t: number): void {
+    if (this.oldestBound > t) return;
     while (this.count > 0 && (this.ring[this.head] as number) <= t) {
       this.head = (this.head + 1) & this.mask;
       this.count--;
     }
+    this.oldestBound = this.count > 0 ? (this.ring[this.head] as number) : -Infinity;
   }
 
   dropOldest(): void {

@@ -38,13 +38,18 @@ export const ATTEMPT_SLOTS = 128; // attempts are at most 100 (retry.maxAttempts
 export class Task {
   /** Handle in its user's queue of ready tasks (released when the task ends). */
   handle: number;
+  /** In its user's queue of ready tasks (kept here so that checking touches only the task). */
+  inReady = false;
   state: TaskState = 'active';
   /** The start time has come (tasks without a start time start at creation). */
   started: boolean;
   /** Next fresh recipient; recipients before it were dispatched at least once. */
   cursor = 0;
-  /** Recipients handed back unharmed by a failing service; they go first, lowest index first. */
-  readonly returned: RecipientRef[] = [];
+  /**
+   * Recipients handed back unharmed by a failing service; they go first, lowest index first.
+   * Created when the first one comes back.
+   */
+  private back: RecipientRef[] | null = null;
   /** Deferred recipients by (dueAt, recipient); created at the first deferral. */
   private retryQueue: SlotHeap<RetryItem> | null = null;
   /** Recipients in flight (the engine's InFlightTable knows which, on which service). */
@@ -117,7 +122,7 @@ export class Task {
   }
 
   hasReadyRecipient(now: number): boolean {
-    if (this.returned.length > 0 || this.cursor < this.count) return true;
+    if (this.cursor < this.count || (this.back !== null && this.back.length > 0)) return true;
     const retry = this.nextRetry();
     return retry !== undefined && retry.dueAt <= now;
   }
@@ -127,7 +132,7 @@ export class Task {
    * attempt is left in `takenAttempt` (no object per decision).
    */
   takeNext(now: number): number {
-    const back = this.returned.shift();
+    const back = this.back === null ? undefined : this.back.shift();
     if (back !== undefined) {
       this.takenAttempt = back.attempt;
       return back.recipient;
@@ -144,9 +149,19 @@ export class Task {
     return this.cursor++;
   }
 
+  /** Recipients handed back, in the order they go out. */
+  returned(): readonly RecipientRef[] {
+    return this.back ?? [];
+  }
+
+  clearReturned(): void {
+    this.back = null;
+  }
+
   returnToHead(ref: RecipientRef): void {
-    let i = this.returned.length;
-    while (i > 0 && (this.returned[i - 1] as RecipientRef).recipient > ref.recipient) i--;
-    this.returned.splice(i, 0, ref);
+    const back = (this.back ??= []);
+    let i = back.length;
+    while (i > 0 && (back[i - 1] as RecipientRef).recipient > ref.recipient) i--;
+    back.splice(i, 0, ref);
   }
 }
