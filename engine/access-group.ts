@@ -1,7 +1,10 @@
-// Services with identical access sets share one structure of eligible users ("who may send here
-// next"), so a dispatch decision costs O(log n) however many services share a pool.
+// Services with identical access sets (and lying in the same task restrictions, see
+// restriction.ts) share one structure of eligible users ("who may send here next"), so a dispatch
+// decision costs O(log n) however many services share a pool.
+import type { Restriction } from './restriction.ts';
 import { SlotHeap } from './slot-heap.ts';
 import type { Service } from './service.ts';
+import type { Task } from './task.ts';
 import type { User } from './user.ts';
 
 /** A user's place in one access group's queue of eligible users; the policy sets its keys. */
@@ -10,6 +13,13 @@ export class Member {
   handle: number;
   /** Round-robin position in this group (policy 'round-robin' only). */
   rrKey = 0;
+  /** In the group's eligible queue: the user is active and has a ready task that may use this group. */
+  eligible = false;
+  /**
+   * The user's ready tasks restricted to services that include this group's, in policy order
+   * (unrestricted ones are in the user's own queue). Created at the first such task.
+   */
+  ready: SlotHeap<Task> | null = null;
   constructor(
     readonly user: User,
     readonly group: AccessGroup,
@@ -42,13 +52,17 @@ export class AccessGroup {
     readonly key: string,
     readonly seq: number,
     readonly access: 'all' | ReadonlySet<string>,
+    /** The restrictions this group's services lie in (all of them lie in the same ones). */
+    readonly restrictions: ReadonlySet<Restriction> = new Set(),
   ) {}
 
   admits(userId: string): boolean {
     return this.access === 'all' || this.access.has(userId);
   }
 
-  static keyOf(access: 'all' | readonly string[]): string {
-    return access === 'all' ? '*' : [...new Set(access)].sort().join('\u0000');
+  /** The key of the group a service belongs in: its access set, then its restriction class. */
+  static keyOf(access: 'all' | readonly string[], restrictionClass = ''): string {
+    const accessKey = access === 'all' ? '*' : [...new Set(access)].sort().join('\u0000');
+    return restrictionClass === '' ? accessKey : `${accessKey}\u0001${restrictionClass}`;
   }
 }

@@ -22,12 +22,13 @@ import type { Keys, Policy } from './policy.ts';
 import { fixedPeriod, windowsRemaining } from './rate-window.ts';
 import type { WindowSpec } from './rate-window.ts';
 import type { DuplicateRecipient, InvalidRecipient } from './recipients.ts';
+import { Restriction } from './restriction.ts';
 import { ok, refuse } from './result.ts';
 import type { Result } from './result.ts';
 import { Service } from './service.ts';
 import type { ServiceSpec } from './service.ts';
 import { ATTEMPT_SLOTS, Task } from './task.ts';
-import type { TaskSpec } from './task.ts';
+import type { TaskLink, TaskSpec } from './task.ts';
 import { TimerQueue } from './timer-queue.ts';
 import type { Timer } from './timer-queue.ts';
 import { User } from './user.ts';
@@ -87,6 +88,8 @@ export interface TaskView {
   readonly startAt: number;
   readonly firstDispatchAt: number | null;
   readonly endedAt: number | null;
+  /** The services it is restricted to (sorted ids), or null for any of its user's. */
+  readonly services: readonly string[] | null;
 }
 
 
@@ -107,6 +110,7 @@ export class Engine {
   /** @internal */ readonly users = new Map<string, User>();
   /** @internal */ readonly tasks = new Map<string, Task>();
   /** @internal */ readonly groups = new Map<string, AccessGroup>();
+  /** @internal Task restrictions by key, registered at first use and kept. */ readonly restrictions = new Map<string, Restriction>();
   /** @internal */ readonly readyGroups = new SlotHeap<AccessGroup>();
   /** @internal */ readonly timers = new TimerQueue();
   /** @internal Recipients that are open and not in flight, over all tasks. */ queuedTotal = 0;
@@ -161,6 +165,7 @@ export class Engine {
       startAt: t.startAt,
       firstDispatchAt: t.firstDispatchAt,
       endedAt: t.endedAt,
+      services: t.restriction === null ? null : t.restriction.ids(),
     };
   }
 
@@ -210,10 +215,12 @@ export class Engine {
     if (p.intervalMs !== undefined) s.intervalMs = p.intervalMs;
     if (p.concurrency !== undefined) s.concurrency = p.concurrency;
     if (p.windows !== undefined) s.setWindows(p.windows);
-    if (p.access !== undefined && AccessGroup.keyOf(p.access) !== s.group.key) {
+    let regrouped = false;
+    if (p.access !== undefined && AccessGroup.keyOf(p.access, s.restrictionClass()) !== s.group.key) {
       this.leaveGroup(s);
       s.access = p.access;
       this.joinGroup(s);
+      regrouped = true;
     } else if (p.access !== undefined) {
       s.access = p.access;
     }
@@ -221,6 +228,7 @@ export class Engine {
     this.serviceVersion++;
     this.sink?.({ t: now, type: 'service_updated', service: s.id, spec: s.spec() });
     this.refreshService(s);
+    if (regrouped) this.relinkRestrictedTasks();
     return ok(undefined);
   }
 
@@ -341,10 +349,12 @@ export class Engine {
     const list = checkTaskRecipients(label, spec.recipients);
     if (!list.ok) return list;
     const { count, accepted, invalid, duplicates } = list.value;
+    const only = this.checkRestriction(label, u, spec.services);
+    if (!only.ok) return only;
     if (u.balance < count) {
       return refuse('INSUFFICIENT_USER_QUOTA', `user '${u.id}' has ${u.balance} quota left; ${label} needs ${count}`, 'recipients');
     }
-    const reach = this.serviceReach(u, now);
+    const reach = only.value === null ? this.serviceReach(u, now) : servicesReach(only.value, now);
     if (!reach.usable) return refuse('NO_AVAILABLE_SERVICE', `user '${u.id}' has no usable sending service`, 'user');
     if (!reach.capacity) {
       return refuse('SERVICE_QUOTA_EXHAUSTED', `every sending service of user '${u.id}' has used its quota for now`, 'user');
@@ -355,8 +365,10 @@ export class Engine {
     u.reserved += count;
     u.openTasks++;
     this.queuedTotal += count;
-    const t = new Task(spec.id, this.entitySeq++, u, count, weight, now, startAt, deadlineAt);
+    const restriction = only.value === null ? null : this.restrictionOf(only.value);
+    const t = new Task(spec.id, this.entitySeq++, u, count, weight, now, startAt, deadlineAt, restriction);
     this.tasks.set(t.id, t);
+    this.linkTask(t);
     if (!t.started) t.startTimer = this.timers.schedule(startAt, 'task_start', t.id);
     if (deadlineAt !== null) t.deadlineTimer = this.timers.schedule(deadlineAt, 'task_deadline', t.id);
     this.sink?.({
@@ -369,6 +381,7 @@ export class Engine {
       weight: t.weight,
       startAt,
       deadlineAt,
+      ...(restriction === null ? {} : { services: restriction.ids() }),
     });
     this.refreshTask(t);
     return ok({
@@ -500,7 +513,7 @@ export class Engine {
     const s = g.available.peek() as Service;
     const member = this.firstEligible(g) as Member;
     const u = member.user;
-    const t = u.ready.peek() as Task;
+    const t = nextTask(member);
     assert(s.canStart && s.readyAt <= now, () => `service '${s.id}' dispatched before it was ready`);
     const recipient = t.takeNext(now);
     const attempt = t.takenAttempt;
@@ -727,9 +740,11 @@ export class Engine {
    */
   refreshTask(t: Task, served?: Member): void {
     const u = t.user;
-    if (t.ended && t.handle >= 0) {
-      u.ready.release(t.handle); // an ended task never queues again
+    if (t.ended && (t.handle >= 0 || (t.links !== null && t.links.length > 0))) {
+      // An ended task never queues again.
+      if (t.handle >= 0) u.ready.release(t.handle);
       t.handle = -1;
+      this.unlinkTask(t);
       t.inReady = false;
     }
     const live = t.state === 'active' && t.started;
@@ -739,14 +754,17 @@ export class Engine {
     if (ready && !queued) {
       this.policy.onTaskReady(t);
       this.policy.taskKeys(t, k);
-      u.ready.push(t.handle, k.k1, k.k2, k.k3);
+      if (t.links === null) u.ready.push(t.handle, k.k1, k.k2, k.k3);
+      else for (const l of t.links) (l.member.ready as SlotHeap<Task>).push(l.handle, k.k1, k.k2, k.k3);
       t.inReady = true;
     } else if (!ready && queued) {
-      u.ready.remove(t.handle);
+      if (t.links === null) u.ready.remove(t.handle);
+      else for (const l of t.links) (l.member.ready as SlotHeap<Task>).remove(l.handle);
       t.inReady = false;
     } else if (ready) {
       this.policy.taskKeys(t, k);
-      u.ready.update(t.handle, k.k1, k.k2, k.k3);
+      if (t.links === null) u.ready.update(t.handle, k.k1, k.k2, k.k3);
+      else for (const l of t.links) (l.member.ready as SlotHeap<Task>).update(l.handle, k.k1, k.k2, k.k3);
     }
     const retry = t.nextRetry();
     if (live && !ready && retry !== undefined) {
@@ -757,38 +775,45 @@ export class Engine {
     } else {
       t.retryTimer = this.timers.cancel(t.retryTimer);
     }
-    this.refreshUser(u, served);
+    // A dispatch that leaves its task queued changes no one's eligibility (see refreshUser).
+    this.refreshUser(u, ready ? served : undefined);
   }
 
   /**
    * @internal Puts the user's members in or out of their groups' eligible queues, with their
-   * current keys. After a dispatch (`served` given) only the served member is re-keyed: a dispatch
+   * current keys. A member is eligible when its user is active and has a ready task that may use
+   * the member's group: one in the user's own queue, or a restricted task linked to the member.
+   * After a dispatch (`served` given) only the served member is re-keyed: a dispatch
    * can only raise a user's keys (its virtual time, its round-robin turn, its oldest task), so the
    * user's other members keep a key at or below their true one and are re-keyed when they reach the
    * top of their queue (firstEligible). Every other change re-keys all members at once.
    */
   refreshUser(u: User, served?: Member): void {
-    const eligible = u.state === 'active' && u.ready.size > 0;
     const k = this.keys;
-    if (eligible && !u.eligible) {
-      this.policy.onUserEligible(u, this.firstOf);
-      u.eligible = true;
-      for (const m of u.members) {
-        this.policy.memberKeys(m, k);
-        m.group.eligible.push(m.handle, k.k1, k.k2, k.k3);
-        this.refreshGroup(m.group);
-      }
-    } else if (!eligible && u.eligible) {
-      u.eligible = false;
-      for (const m of u.members) {
-        m.group.eligible.remove(m.handle);
-        this.refreshGroup(m.group);
-      }
-    } else if (served !== undefined) {
+    if (served !== undefined) {
       this.policy.memberKeys(served, k);
       served.group.eligible.update(served.handle, k.k1, k.k2, k.k3);
-    } else if (eligible) {
-      for (const m of u.members) {
+      return;
+    }
+    const active = u.state === 'active';
+    const shared = active && u.ready.size > 0;
+    let any = false;
+    for (const m of u.members) any ||= shared || (active && hasRestrictedWork(m));
+    if (any && !u.eligible) this.policy.onUserEligible(u, this.firstOf);
+    u.eligible = any;
+    for (const m of u.members) {
+      const want = shared || (active && hasRestrictedWork(m));
+      if (want && !m.eligible) {
+        this.policy.onMemberEligible(m);
+        this.policy.memberKeys(m, k);
+        m.group.eligible.push(m.handle, k.k1, k.k2, k.k3);
+        m.eligible = true;
+        this.refreshGroup(m.group);
+      } else if (!want && m.eligible) {
+        m.group.eligible.remove(m.handle);
+        m.eligible = false;
+        this.refreshGroup(m.group);
+      } else if (want) {
         this.policy.memberKeys(m, k);
         m.group.eligible.update(m.handle, k.k1, k.k2, k.k3);
       }
@@ -832,10 +857,10 @@ export class Engine {
 
   /** @internal */
   joinGroup(s: Service): void {
-    const key = AccessGroup.keyOf(s.access);
+    const key = AccessGroup.keyOf(s.access, s.restrictionClass());
     let g = this.groups.get(key);
     if (g === undefined) {
-      g = new AccessGroup(key, this.entitySeq++, s.access === 'all' ? 'all' : new Set(s.access));
+      g = new AccessGroup(key, this.entitySeq++, s.access === 'all' ? 'all' : new Set(s.access), new Set(s.restrictions));
       g.handle = this.readyGroups.register(g);
       this.groups.set(key, g);
       for (const u of this.users.values()) if (g.admits(u.id)) this.addMember(g, u);
@@ -866,13 +891,90 @@ export class Engine {
     const m = new Member(u, g);
     g.members.set(u.id, m);
     u.members.push(m);
-    if (u.eligible) {
-      m.rrKey = ++g.rrCounter;
+    // A new member has no restricted task linked yet: it is eligible through the user's own queue.
+    if (u.state === 'active' && u.ready.size > 0) {
+      this.policy.onMemberEligible(m);
       this.policy.memberKeys(m, this.keys);
       g.eligible.push(m.handle, this.keys.k1, this.keys.k2, this.keys.k3);
+      m.eligible = true;
       this.refreshGroup(g);
     }
     return m;
+  }
+
+  // ----- internals: task restrictions ------------------------------------------------------
+
+  /** The services a task names (null when it names none), each known and open to its user. */
+  private checkRestriction(label: string, u: User, ids: unknown): Result<Service[] | null> {
+    if (ids === undefined) return ok(null);
+    if (!Array.isArray(ids) || ids.length === 0) {
+      const got = Array.isArray(ids) ? 'an empty list' : describe(ids);
+      return refuse('INVALID_ARGUMENT', `${label}: services must be a non-empty list of service ids, got ${got}`, 'services');
+    }
+    const services: Service[] = [];
+    for (const [i, id] of ids.entries()) {
+      const s = typeof id === 'string' ? this.services.get(id) : undefined;
+      if (s === undefined) return this.unknown('UNKNOWN_SERVICE', 'service', id, `services[${i}]`);
+      if (s.access !== 'all' && !s.access.includes(u.id)) {
+        return refuse('INVALID_ARGUMENT', `${label}: services[${i}] '${s.id}' is not open to user '${u.id}'`, `services[${i}]`);
+      }
+      if (!services.includes(s)) services.push(s);
+    }
+    return ok(services);
+  }
+
+  /** The registered restriction to these services, registering it (and splitting groups) at first use. */
+  private restrictionOf(services: readonly Service[]): Restriction {
+    const key = Restriction.keyOf(services.map((s) => s.id));
+    const known = this.restrictions.get(key);
+    if (known !== undefined) return known;
+    const r = new Restriction(this.restrictions.size, key, new Set(services));
+    this.restrictions.set(key, r);
+    for (const s of r.services) {
+      s.restrictions.add(r);
+      this.leaveGroup(s);
+      this.joinGroup(s);
+      this.refreshService(s);
+    }
+    this.relinkRestrictedTasks();
+    return r;
+  }
+
+  /** @internal Links a restricted task to the members whose groups it may use (not yet queued there). */
+  linkTask(t: Task): void {
+    if (t.restriction === null || t.ended) return;
+    const links: TaskLink[] = [];
+    for (const m of t.user.members) {
+      if (!m.group.restrictions.has(t.restriction)) continue;
+      m.ready ??= new SlotHeap<Task>();
+      links.push({ member: m, handle: m.ready.register(t) });
+    }
+    t.links = links;
+  }
+
+  private unlinkTask(t: Task): void {
+    if (t.links === null) return;
+    for (const l of t.links) (l.member.ready as SlotHeap<Task>).release(l.handle);
+    t.links = [];
+  }
+
+  /**
+   * After groups changed (a restriction registered, a service's access changed), links every live
+   * restricted task afresh, keeps it queued where it was, and brings its user's members up to date.
+   */
+  private relinkRestrictedTasks(): void {
+    const users = new Set<User>();
+    for (const t of this.tasks.values()) {
+      if (t.restriction === null || t.ended) continue;
+      this.unlinkTask(t);
+      this.linkTask(t);
+      if (t.inReady) {
+        this.policy.taskKeys(t, this.keys);
+        for (const l of t.links as TaskLink[]) (l.member.ready as SlotHeap<Task>).push(l.handle, this.keys.k1, this.keys.k2, this.keys.k3);
+      }
+      users.add(t.user);
+    }
+    for (const u of users) this.refreshUser(u);
   }
 
   /**
@@ -975,22 +1077,57 @@ function summarizeGroup(g: AccessGroup, version: number): void {
   for (const s of g.services) {
     if (s.state === 'disabled') continue;
     usable++;
-    const pace = s.concurrency / Math.max(1, s.intervalMs);
-    let longRun = pace;
-    let limit = Infinity;
-    for (const w of s.windows) {
-      longRun = Math.min(longRun, w.limit / w.periodMs);
-      limit = Math.min(limit, w.limit);
-    }
-    paceRate += pace;
-    burst += limit;
-    rate += longRun;
+    const r = serviceRates(s);
+    paceRate += r.pace;
+    burst += r.burst;
+    rate += r.longRun;
   }
   g.usableCount = usable;
   g.paceRatePerMs = paceRate;
   g.burst = burst;
   g.ratePerMs = rate;
   g.summaryVersion = version;
+}
+
+/** The next task a member's user sends through the member's group: its own queue's or a restricted one. */
+function nextTask(m: Member): Task {
+  const own = m.user.ready;
+  const mine = m.ready;
+  if (mine === null || mine.size === 0) return own.peek() as Task;
+  if (own.size === 0) return mine.peek() as Task;
+  const firstMine = mine.topK1() < own.topK1() || (mine.topK1() === own.topK1() && (mine.topK2() < own.topK2() || (mine.topK2() === own.topK2() && mine.topK3() < own.topK3())));
+  return (firstMine ? mine : own).peek() as Task;
+}
+
+function hasRestrictedWork(m: Member): boolean {
+  return m.ready !== null && m.ready.size > 0;
+}
+
+/** serviceReach for a task restricted to `services` (few, so no cache). */
+function servicesReach(services: readonly Service[], now: number): { usable: boolean; capacity: boolean; pace: number; burst: number; ratePerMs: number } {
+  const reach = { usable: false, capacity: false, pace: 0, burst: 0, ratePerMs: 0 };
+  for (const s of services) {
+    if (s.state === 'disabled') continue;
+    const r = serviceRates(s);
+    reach.usable = true;
+    reach.capacity ||= windowsRemaining(s.windows, s.history, now) > 0;
+    reach.pace += r.pace;
+    reach.burst += r.burst;
+    reach.ratePerMs += r.longRun;
+  }
+  return reach;
+}
+
+/** A service's pace (sends per ms), its smallest window limit (a burst) and its long-run rate. */
+function serviceRates(s: Service): { pace: number; burst: number; longRun: number } {
+  const pace = s.concurrency / Math.max(1, s.intervalMs);
+  let longRun = pace;
+  let burst = Infinity;
+  for (const w of s.windows) {
+    longRun = Math.min(longRun, w.limit / w.periodMs);
+    burst = Math.min(burst, w.limit);
+  }
+  return { pace, burst, longRun };
 }
 
 export function createEngine(options: EngineOptions = {}): Engine {

@@ -37,6 +37,8 @@ export type EngineEvent = At &
         readonly weight: number;
         readonly startAt: number;
         readonly deadlineAt: number | null;
+        /** Present when the task is restricted to these services (sorted ids). */
+        readonly services?: readonly string[];
       }
     | { readonly type: 'task_started'; readonly task: string; readonly user: string }
     | { readonly type: 'task_paused'; readonly task: string; readonly user: string }

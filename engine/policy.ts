@@ -34,6 +34,8 @@ export interface Policy {
    * group's next eligible member.
    */
   onUserEligible(user: User, first: (g: AccessGroup) => Member | undefined): void;
+  /** Called when a member joins its group's queue of eligible members. */
+  onMemberEligible(member: Member): void;
   /** Called when a task becomes ready within its user. */
   onTaskReady(task: Task): void;
 }
@@ -111,9 +113,17 @@ class FairPolicy implements Policy {
     user.vtNum = Math.max(user.vtNum, ceilDiv(num * user.weight, den));
   }
 
+  onMemberEligible(): void {}
+
   onTaskReady(task: Task): void {
+    // A task that becomes ready starts at the tag of its user's ready task furthest behind (in the
+    // user's queue or a restricted one), or after idle the largest finish tag given out.
     const user = task.user;
-    const top = user.ready.peek();
+    let top = user.ready.peek();
+    for (const m of user.members) {
+      const t = m.ready?.peek();
+      if (t !== undefined && (top === undefined || fracLess(t.vtNum, t.weight, top.vtNum, top.weight))) top = t;
+    }
     const num = top === undefined ? user.taskFinishNum : top.vtNum;
     const den = top === undefined ? user.taskFinishDen : top.weight;
     task.vtNum = Math.max(task.vtNum, ceilDiv(num * task.weight, den));
@@ -140,8 +150,10 @@ class RoundRobinPolicy implements Policy {
     task.rrKey = ++task.user.rrTaskCounter;
   }
 
-  onUserEligible(user: User): void {
-    for (const m of user.members) m.rrKey = ++m.group.rrCounter;
+  onUserEligible(): void {}
+
+  onMemberEligible(member: Member): void {
+    member.rrKey = ++member.group.rrCounter; // to the back of this group's rotation
   }
 
   onTaskReady(task: Task): void {
@@ -154,9 +166,13 @@ class FifoPolicy implements Policy {
   readonly name = 'fifo' as const;
 
   memberKeys(m: Member, out: Keys): void {
-    // Eligible users always have a ready task; the user holding the oldest one goes first.
-    out.k1 = m.user.ready.topK1(); // its startAt
-    out.k2 = m.user.ready.topK3(); // its seq, unique
+    // An eligible member has a ready task (its user's or a restricted one for this group); the
+    // member holding the oldest one goes first. Task keys never change under fifo.
+    const own = m.user.ready;
+    const mine = m.ready;
+    const q = mine !== null && mine.size > 0 && (own.size === 0 || mine.topK1() < own.topK1() || (mine.topK1() === own.topK1() && mine.topK3() < own.topK3())) ? mine : own;
+    out.k1 = q.topK1(); // its startAt
+    out.k2 = q.topK3(); // its seq, unique
     out.k3 = 0;
   }
 
@@ -168,6 +184,7 @@ class FifoPolicy implements Policy {
 
   onDispatch(): void {}
   onUserEligible(): void {}
+  onMemberEligible(): void {}
   onTaskReady(): void {}
 
 }

@@ -6,6 +6,7 @@ import { StartHistory } from './start-history.ts';
 import type { Timer } from './timer-queue.ts';
 import type { PauseReason, ServiceSpecResolved } from './events.ts';
 import type { AccessGroup } from './access-group.ts';
+import type { Restriction } from './restriction.ts';
 
 export type ServiceState = 'active' | 'paused' | 'disabled';
 
@@ -55,6 +56,8 @@ export class Service {
   retainMs: number;
   historyCap: number;
   group!: AccessGroup;
+  /** The registered task restrictions that include this service. */
+  readonly restrictions = new Set<Restriction>();
 
   constructor(
     readonly id: string,
@@ -92,6 +95,12 @@ export class Service {
     this.history.dropThrough(now - this.retainMs);
     if (this.history.length >= this.historyCap) this.history.dropOldest();
     this.history.push(now);
+  }
+
+  /** Which registered restrictions include this service, as a key ('' for none). */
+  restrictionClass(): string {
+    if (this.restrictions.size === 0) return '';
+    return [...this.restrictions].map((r) => r.index).sort((a, b) => a - b).join(',');
   }
 
   /** May take another send now or later (not paused, disabled or full). */

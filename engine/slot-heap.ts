@@ -6,6 +6,8 @@
 // 1,000 services that is what bounds the cost of a dispatch decision. Owners encode
 // their order into the triple with a unique sequence number last, so the order is total and every
 // decision is deterministic.
+import { assert } from './assert.ts';
+
 export class SlotHeap<T> {
   // By position in the heap (0 = smallest), four numbers per entry: k1, k2, k3 and the handle, so
   // that comparing two siblings reads one or two cache lines.
@@ -39,6 +41,7 @@ export class SlotHeap<T> {
 
   /** Forgets a handle; its item must not be queued. */
   release(handle: number): void {
+    assert(handle >= 0 && handle < this.items.length, () => `released an unknown heap handle ${handle}`);
     if (this.pos[handle] !== -1) this.remove(handle);
     this.items[handle] = undefined;
     this.freeHandles.push(handle);

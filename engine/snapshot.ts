@@ -8,7 +8,9 @@ import type { PauseReason } from './events.ts';
 import type { Keys } from './policy.ts';
 import type { EngineOptions, ResolvedOptions } from './options.ts';
 import type { WindowSpec } from './rate-window.ts';
+import { Restriction } from './restriction.ts';
 import { Service } from './service.ts';
+import type { SlotHeap } from './slot-heap.ts';
 import type { ServiceState } from './service.ts';
 import { StartHistory } from './start-history.ts';
 import { ATTEMPT_SLOTS, Task } from './task.ts';
@@ -69,7 +71,10 @@ export interface GroupSnapshot {
   readonly finishNum: number;
   readonly finishDen: number;
   readonly services: readonly string[];
-  readonly members: readonly { readonly user: string; readonly rrKey: number }[];
+  /** Indices of the restrictions its services lie in (absent before restrictions existed). */
+  readonly restrictions?: readonly number[];
+  /** `eligible` is absent in snapshots from before restrictions: the user's flag then applies. */
+  readonly members: readonly { readonly user: string; readonly rrKey: number; readonly eligible?: boolean }[];
 }
 
 export interface TaskSnapshot {
@@ -81,6 +86,8 @@ export interface TaskSnapshot {
   readonly createdAt: number;
   readonly startAt: number;
   readonly deadlineAt: number | null;
+  /** The services it is restricted to, when it is. */
+  readonly services?: readonly string[];
   readonly state: TaskState;
   readonly started: boolean;
   readonly ready: boolean;
@@ -113,6 +120,8 @@ export interface EngineSnapshot {
   readonly users: readonly UserSnapshot[];
   readonly groups: readonly GroupSnapshot[];
   readonly tasks: readonly TaskSnapshot[];
+  /** Registered task restrictions, by index (absent before restrictions existed). */
+  readonly restrictions?: readonly (readonly string[])[];
 }
 
 const timerOf = (t: Timer | null): TimerSnapshot | null => (t === null ? null : { at: t.at, seq: t.seq });
@@ -177,12 +186,14 @@ export function snapshotEngine(e: Engine): EngineSnapshot {
       finishNum: g.finishNum,
       finishDen: g.finishDen,
       services: g.services.map((s) => s.id),
-      members: [...g.members.values()].map((m) => ({ user: m.user.id, rrKey: m.rrKey })),
+      restrictions: [...g.restrictions].map((r) => r.index).sort((a, b) => a - b),
+      members: [...g.members.values()].map((m) => ({ user: m.user.id, rrKey: m.rrKey, eligible: m.eligible })),
     })),
     tasks: [...e.tasks.values()].map((t) => ({
       id: t.id,
       seq: t.seq,
       user: t.user.id,
+      ...(t.restriction === null ? {} : { services: t.restriction.ids() }),
       count: t.count,
       weight: t.weight,
       createdAt: t.createdAt,
@@ -210,6 +221,7 @@ export function snapshotEngine(e: Engine): EngineSnapshot {
       deadlineTimer: timerOf(t.deadlineTimer),
       retryTimer: timerOf(t.retryTimer),
     })),
+    restrictions: [...e.restrictions.values()].map((r) => r.ids()),
   };
 }
 
@@ -260,8 +272,15 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
     e.services.set(service.id, service);
     service.index = e.serviceList.push(service) - 1;
   }
+  const restrictions = (snap.restrictions ?? []).map((ids, index) => {
+    const r = new Restriction(index, Restriction.keyOf(ids), new Set(ids.map((id) => e.services.get(id) as Service)));
+    for (const s of r.services) s.restrictions.add(r);
+    e.restrictions.set(r.key, r);
+    return r;
+  });
   for (const g of snap.groups) {
-    const group = new AccessGroup(g.key, g.seq, g.access === 'all' ? 'all' : new Set(g.access));
+    const inside = new Set((g.restrictions ?? []).map((i) => restrictions[i] as Restriction));
+    const group = new AccessGroup(g.key, g.seq, g.access === 'all' ? 'all' : new Set(g.access), inside);
     group.rrCounter = g.rrCounter;
     group.finishNum = g.finishNum;
     group.finishDen = g.finishDen;
@@ -276,6 +295,7 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
       const user = e.users.get(m.user) as User;
       const member = new Member(user, group);
       member.rrKey = m.rrKey;
+      member.eligible = m.eligible ?? user.eligible;
       group.members.set(user.id, member);
       user.members.push(member);
     }
@@ -283,7 +303,8 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
   }
   for (const t of snap.tasks) {
     const user = e.users.get(t.user) as User;
-    const task = new Task(t.id, t.seq, user, t.count, t.weight, t.createdAt, t.startAt, t.deadlineAt);
+    const restriction = t.services === undefined ? null : (e.restrictions.get(Restriction.keyOf(t.services)) as Restriction);
+    const task = new Task(t.id, t.seq, user, t.count, t.weight, t.createdAt, t.startAt, t.deadlineAt, restriction);
     Object.assign(task, {
       state: t.state,
       started: t.started,
@@ -312,17 +333,21 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
   for (const t of snap.tasks) {
     const task = e.tasks.get(t.id) as Task;
     if (task.ended) {
-      task.user.ready.release(task.handle);
+      if (task.handle >= 0) task.user.ready.release(task.handle);
       task.handle = -1;
-    } else if (t.ready) {
-      e.policy.taskKeys(task, keys);
-      task.user.ready.push(task.handle, keys.k1, keys.k2, keys.k3);
-      task.inReady = true;
+      task.links = null;
+      continue;
     }
+    e.linkTask(task);
+    if (!t.ready) continue;
+    e.policy.taskKeys(task, keys);
+    if (task.links === null) task.user.ready.push(task.handle, keys.k1, keys.k2, keys.k3);
+    else for (const l of task.links) (l.member.ready as SlotHeap<Task>).push(l.handle, keys.k1, keys.k2, keys.k3);
+    task.inReady = true;
   }
   for (const u of e.users.values()) {
-    if (!u.eligible) continue;
     for (const m of u.members) {
+      if (!m.eligible) continue;
       e.policy.memberKeys(m, keys);
       m.group.eligible.push(m.handle, keys.k1, keys.k2, keys.k3);
     }

@@ -1,6 +1,8 @@
 // A campaign: a cursor over its recipient list plus the few recipients that wait for a retry or
 // came back from a failing service. Pending recipients cost nothing: there is no object per
 // recipient, only per recipient that is in flight, deferred or returned.
+import type { Member } from './access-group.ts';
+import type { Restriction } from './restriction.ts';
 import { SlotHeap } from './slot-heap.ts';
 import type { Timer } from './timer-queue.ts';
 import type { User } from './user.ts';
@@ -18,6 +20,14 @@ export interface TaskSpec {
   readonly maxLatenessMs?: number;
   /** Share among the user's tasks, a positive integer (default 1). */
   readonly weight?: number;
+  /** Only these services may send it (ids; each must be open to the user). Default: any of the user's. */
+  readonly services?: readonly string[];
+}
+
+/** A restricted task's place in the ready queue of one member whose group it may use. */
+export interface TaskLink {
+  readonly member: Member;
+  readonly handle: number;
 }
 
 export interface RecipientRef {
@@ -36,10 +46,15 @@ export interface RetryItem {
 export const ATTEMPT_SLOTS = 128; // attempts are at most 100 (retry.maxAttempts)
 
 export class Task {
-  /** Handle in its user's queue of ready tasks (released when the task ends). */
+  /** Handle in its user's queue of ready tasks (released when the task ends; -1 if restricted). */
   handle: number;
-  /** In its user's queue of ready tasks (kept here so that checking touches only the task). */
+  /**
+   * Queued as ready: in its user's queue, or for a restricted task in the queue of every member it
+   * is linked to (kept here so that checking touches only the task).
+   */
   inReady = false;
+  /** A restricted task's places in its members' queues (null when unrestricted). */
+  links: TaskLink[] | null;
   state: TaskState = 'active';
   /** The start time has come (tasks without a start time start at creation). */
   started: boolean;
@@ -78,9 +93,11 @@ export class Task {
     readonly createdAt: number,
     readonly startAt: number,
     readonly deadlineAt: number | null,
+    readonly restriction: Restriction | null = null,
   ) {
     this.started = startAt <= createdAt;
-    this.handle = user.ready.register(this);
+    this.handle = restriction === null ? user.ready.register(this) : -1;
+    this.links = restriction === null ? null : [];
   }
 
   get retryCount(): number {

@@ -93,7 +93,7 @@ describe('invariant 4: creation checks', suiteOptions, () => {
             expect([after.balance, after.reserved]).toEqual([statusBefore!.balance - a.count, statusBefore!.reserved + a.count]);
             // Record it as the driver would, so that the ledger of later attempts includes it.
             const command = { t: now, op: 'createTask', args: { id, user: userId }, ok: true };
-            trace.tasks.push({ id, user: userId, reserved: a.count, createdAt: now });
+            trace.tasks.push({ id, user: userId, reserved: a.count, createdAt: now, services: null });
             trace.commands.push(command);
             trace.timeline.push({ kind: 'command', t: now, command });
           } else {

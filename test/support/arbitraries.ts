@@ -59,6 +59,8 @@ export interface OpMix {
   snapshots?: boolean;
   /** Operator actions: pause/resume/cancel/disable/suspend. */
   operator?: boolean;
+  /** Tasks restricted to some services (default on). */
+  restrict?: boolean;
 }
 
 export function opArb(mix: OpMix, userIds: readonly string[]): fc.Arbitrary<Op> {
@@ -68,6 +70,8 @@ export function opArb(mix: OpMix, userIds: readonly string[]): fc.Arbitrary<Op> 
     startInMs: fc.option(fc.integer({ min: 0, max: 60 }).map((s) => s * SECOND), { nil: undefined }),
     maxLatenessMs: fc.option(fc.integer({ min: 0, max: 120 }).map((s) => s * SECOND), { nil: undefined }),
     weight: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+    // A restriction to some services (indices modulo the services there are); one task in four.
+    services: mix.restrict === false ? fc.constant(undefined) : fc.option(fc.array(idx, { minLength: 1, maxLength: 3 }), { nil: undefined, freq: 3 }),
   }, { requiredKeys: ['kind', 'user', 'count'] });
   // Creation dominates so that most runs have real traffic for the other ops to disturb.
   const arbs: fc.Arbitrary<Op>[] = [

@@ -77,12 +77,20 @@ export function windowViolations(trace: Trace, scenario: Scenario): string[] {
   return out;
 }
 
-/** Invariant 5: a user's sub-task only goes through a service the user may use (access in force). */
+/**
+ * Invariant 5: a user's sub-task only goes through a service the user may use (access in force),
+ * and a restricted task only through the services it names.
+ */
 export function accessViolations(trace: Trace, scenario: Scenario): string[] {
   const owner = new Map(trace.tasks.map((t) => [t.id, t.user]));
+  const only = new Map(trace.tasks.map((t) => [t.id, t.services]));
   const out: string[] = [];
   for (const { d, spec } of dispatchesWithSpec(trace, scenario)) {
     if (owner.get(d.task) !== d.user) out.push(`dispatch of ${d.task}/${d.recipient} names user ${d.user}, owner is ${owner.get(d.task)}`);
+    const services = only.get(d.task);
+    if (services !== undefined && services !== null && !services.includes(d.service)) {
+      out.push(`${d.task}/${d.recipient} is restricted to [${services.join(', ')}] but went through ${d.service} at ${d.t}`);
+    }
     if (spec.access !== 'all' && !spec.access.includes(d.user)) {
       out.push(`${d.task}/${d.recipient} of ${d.user} went through ${d.service} at ${d.t}; access is [${spec.access.join(', ')}]`);
     }

@@ -28,7 +28,8 @@ export interface Trace {
   reports: ReportRecord[];
   commands: CommandRecord[];
   /** Accepted tasks in creation order with their reserved counts. */
-  tasks: { id: string; user: string; reserved: number; createdAt: number }[];
+  /** Accepted tasks; `services` is the restriction the task was created with, or null. */
+  tasks: { id: string; user: string; reserved: number; createdAt: number; services: string[] | null }[];
   /** Times the engine asked to be woken (nextWakeAt) and then did nothing: an early wake. */
   emptyWakes: number[];
   endAt: number;
@@ -221,10 +222,11 @@ export function applyOp(trace: Trace, now: number, op: Op, opts: EngineOptions, 
         ...(op.startInMs === undefined ? {} : { startAt: now + op.startInMs }),
         ...(op.maxLatenessMs === undefined ? {} : { maxLatenessMs: op.maxLatenessMs }),
         ...(op.weight === undefined ? {} : { weight: op.weight }),
+        ...(op.services === undefined ? {} : { services: [...new Set(op.services.map((i) => (scenario.services[i % scenario.services.length] as { id: string }).id))] }),
       };
       const r = e.createTask(now, spec);
       record(trace, now, 'createTask', spec, r);
-      if (r.ok) trace.tasks.push({ id: spec.id, user, reserved: r.value.reserved, createdAt: now });
+      if (r.ok) trace.tasks.push({ id: spec.id, user, reserved: r.value.reserved, createdAt: now, services: spec.services ?? null });
       return;
     }
     case 'pauseTask': case 'resumeTask': case 'cancelTask':

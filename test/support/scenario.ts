@@ -26,7 +26,7 @@ export interface ServicePatch { intervalMs?: number; windows?: WindowSetup[]; co
 
 /** Indexes (`user`, `task`, `service`) are taken modulo what exists when the op runs. */
 export type Op =
-  | { kind: 'create'; user: number; count: number; startInMs?: number; maxLatenessMs?: number; weight?: number }
+  | { kind: 'create'; user: number; count: number; startInMs?: number; maxLatenessMs?: number; weight?: number; services?: number[] }
   | { kind: 'pauseTask' | 'resumeTask' | 'cancelTask'; task: number }
   | { kind: 'pauseService'; service: number; resumeInMs?: number }
   | { kind: 'resumeService' | 'disableService'; service: number }

@@ -200,16 +200,18 @@ export class GrantCommand implements fc.Command<Model, Real> {
 }
 
 export class CreateCommand implements fc.Command<Model, Real> {
-  constructor(readonly user: number, readonly count: number, readonly startInMs: number | null, readonly maxLatenessMs: number | null) {}
+  constructor(readonly user: number, readonly count: number, readonly startInMs: number | null, readonly maxLatenessMs: number | null, readonly services: number[] | null = null) {}
   check(): boolean { return true; }
   run(model: Model, real: Real): void {
     const m = model.m;
     const user = m.users[this.user % m.users.length]!.id;
     const id = `t${model.taskCount++}`;
-    const expected = m.expectCreate(id, user, this.count);
+    const only = this.services === null ? null : [...new Set(this.services.map((i) => m.services[i % m.services.length]!.id))];
+    const expected = m.expectCreate(id, user, this.count, only);
     const before = JSON.stringify(real.engine.snapshot());
     const spec = {
       id, user, recipients: this.count,
+      ...(only === null ? {} : { services: only }),
       ...(this.startInMs === null ? {} : { startAt: real.now + this.startInMs }),
       ...(this.maxLatenessMs === null ? {} : { maxLatenessMs: this.maxLatenessMs }),
     };
@@ -222,12 +224,12 @@ export class CreateCommand implements fc.Command<Model, Real> {
     }
     if (r.value.reserved !== this.count) fail([`${this.toString()} reserved ${r.value.reserved}, expected ${this.count}`]);
     const startAt = real.now + (this.startInMs ?? 0);
-    m.applyCreate(id, user, this.count, startAt, this.maxLatenessMs === null ? null : startAt + this.maxLatenessMs);
+    m.applyCreate(id, user, this.count, startAt, this.maxLatenessMs === null ? null : startAt + this.maxLatenessMs, only);
     fail(learn(m, events, 'createTask'));
     checkLedger(model, real);
     settle(model, real);
   }
-  toString(): string { return `create(u${this.user}, ${this.count}${this.startInMs === null ? '' : `, in ${this.startInMs}`}${this.maxLatenessMs === null ? '' : `, late ${this.maxLatenessMs}`})`; }
+  toString(): string { return `create(u${this.user}, ${this.count}${this.startInMs === null ? '' : `, in ${this.startInMs}`}${this.maxLatenessMs === null ? '' : `, late ${this.maxLatenessMs}`}${this.services === null ? '' : `, only [${this.services.join(', ')}]`})`; }
 }
 
 export class TaskCommand implements fc.Command<Model, Real> {
@@ -337,9 +339,12 @@ export function commandArbs(userIds: readonly string[]): fc.Arbitrary<fc.Command
     .map(([s, rs]) => new AdvanceCommand(s * 1_000, rs.map((result) => ({ result, latencyMs: 0 }))));
   const create = fc.tuple(idx, fc.integer({ min: 1, max: 10 }), fc.option(fc.integer({ min: 0, max: 30 }).map((s) => s * 1_000), { nil: null }), fc.option(fc.integer({ min: 0, max: 30 }).map((s) => s * 1_000), { nil: null }))
     .map(([u, c, s, l]) => new CreateCommand(u, c, s, l));
+  // Some tasks are restricted to a few of the services (indices taken modulo the services there are).
+  const restricted = fc.tuple(idx, fc.integer({ min: 1, max: 10 }), fc.array(idx, { minLength: 1, maxLength: 3 }))
+    .map(([u, c, only]) => new CreateCommand(u, c, null, null, only));
   // Advances and creations are listed several times: they carry the traffic the others disturb.
   return [
-    advance, advance, advance, create, create,
+    advance, advance, advance, create, create, restricted,
     fc.tuple(idx, fc.integer({ min: 1, max: 15 })).map(([u, a]) => new GrantCommand(u, a)),
     fc.tuple(fc.constantFrom('pauseTask' as const, 'resumeTask' as const, 'cancelTask' as const), idx).map(([k, t]) => new TaskCommand(k, t)),
     fc.tuple(fc.constantFrom('pauseService' as const, 'resumeService' as const, 'disableService' as const), idx, fc.option(fc.integer({ min: 1, max: 30 }).map((s) => s * 1_000), { nil: null }))

@@ -41,6 +41,8 @@ export interface ModelTask {
   id: string;
   user: string;
   count: number;
+  /** The services it is restricted to, or null for any of its user's. */
+  services: string[] | null;
   /** Next fresh recipient; fresh recipients go out in index order. */
   cursor: number;
   /** Recipients handed back by service_error / service_quota_reached: head of the task, same attempt. */
@@ -100,26 +102,27 @@ export class ReferenceModel {
     return this.services.filter((s) => s.state !== 'disabled' && (s.access === 'all' || s.access.includes(userId)));
   }
 
-  expectCreate(id: string, userId: string, count: number): Expect {
+  expectCreate(id: string, userId: string, count: number, only: string[] | null = null): Expect {
     const u = this.user(userId);
     if (u === undefined) return { ok: false, codes: ['UNKNOWN_USER'] };
     if (this.task(id) !== undefined) return { ok: false, codes: ['DUPLICATE_ID'] };
     // Where several checks fail at once API.md does not fix their order, so any of them is right.
     const codes: string[] = [];
     if (u.suspended) codes.push('USER_SUSPENDED');
+    if (only !== null && only.some((id) => { const s = this.service(id)!; return s.access !== 'all' && !s.access.includes(userId); })) codes.push('INVALID_ARGUMENT');
     if (u.balance < count) codes.push('INSUFFICIENT_USER_QUOTA');
-    const usable = this.usableServices(userId);
+    const usable = this.usableServices(userId).filter((s) => only === null || only.includes(s.id));
     if (usable.length === 0) codes.push('NO_AVAILABLE_SERVICE');
     else if (usable.every((s) => this.windowFull(s))) codes.push('SERVICE_QUOTA_EXHAUSTED');
     return codes.length === 0 ? { ok: true } : { ok: false, codes };
   }
 
-  applyCreate(id: string, userId: string, count: number, startAt: number, deadlineAt: number | null): void {
+  applyCreate(id: string, userId: string, count: number, startAt: number, deadlineAt: number | null, only: string[] | null = null): void {
     const u = this.user(userId)!;
     u.balance -= count;
     u.reserved += count;
     this.tasks.push({
-      id, user: userId, count, cursor: 0, returned: [], retries: [], inFlight: [], sent: 0, failed: 0, refunded: 0,
+      id, user: userId, count, services: only, cursor: 0, returned: [], retries: [], inFlight: [], sent: 0, failed: 0, refunded: 0,
       state: 'active', startAt, deadlineAt, dispatched: false,
     });
   }
@@ -191,7 +194,7 @@ export class ReferenceModel {
   }
 
   eligibleTasks(s: ModelService, now: number): ModelTask[] {
-    return this.tasks.filter((t) => (s.access === 'all' || s.access.includes(t.user)) && this.readyRecipients(t, now).length > 0);
+    return this.tasks.filter((t) => (s.access === 'all' || s.access.includes(t.user)) && (t.services === null || t.services.includes(s.id)) && this.readyRecipients(t, now).length > 0);
   }
 
   /** Checks and applies one dispatch; returns what was wrong with it. */
@@ -204,6 +207,7 @@ export class ReferenceModel {
     if (blocked !== null) out.push(`dispatch ${d.task}/${d.recipient} at ${d.t}: ${blocked}`);
     if (t.user !== d.user) out.push(`dispatch names user ${d.user}, task ${t.id} belongs to ${t.user}`);
     if (s.access !== 'all' && !s.access.includes(t.user)) out.push(`${t.user} may not use ${s.id}`);
+    if (t.services !== null && !t.services.includes(s.id)) out.push(`${t.id} is restricted to [${t.services.join(', ')}] but went through ${s.id}`);
     const ready = this.readyRecipients(t, d.t);
     const pick = ready.find((r) => r.recipient === d.recipient);
     if (pick === undefined) {
