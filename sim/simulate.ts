@@ -175,6 +175,7 @@ function createTask(engine: Engine, rec: Recorder, a: ResolvedScenario['arrivals
     ...(a.startAt === undefined ? {} : { startAt: a.startAt }),
     ...(a.maxLatenessMs === undefined ? {} : { maxLatenessMs: a.maxLatenessMs }),
     ...(a.weight === undefined ? {} : { weight: a.weight }),
+    ...(a.services === undefined ? {} : { services: a.services }),
   });
   if (!r.ok) rec.refusal(r.error.code);
 }

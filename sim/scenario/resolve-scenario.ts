@@ -52,6 +52,8 @@ export interface Arrival {
   startAt?: number;
   maxLatenessMs?: number;
   weight?: number;
+  /** The services it is restricted to (resolved ids), if any. */
+  services?: string[];
 }
 
 export interface ResolvedScenario {
@@ -212,6 +214,43 @@ function expandAccess(spec: AccessSpec, users: readonly ResolvedUser[], where: s
   return { ok: true, value: list };
 }
 
+/**
+ * Expands the services a task names (a counted service's base id covers all its copies) and
+ * checks that each is open to the task's user, so that no campaign is refused for it at run time.
+ */
+function resolveRestrictions(
+  scenario: Scenario,
+  names: readonly { baseId: string; id: string }[],
+  services: readonly ResolvedService[],
+  arrivals: Arrival[],
+): Checked<void> {
+  const byName = new Map<string, string[]>();
+  for (const { baseId, id } of names) {
+    for (const name of new Set([baseId, id])) byName.set(name, [...(byName.get(name) ?? []), id]);
+  }
+  const byId = new Map(services.map((s) => [s.id, s]));
+  const byTask = new Map<string, string[]>();
+  for (const [i, task] of scenario.tasks.entries()) {
+    if (task.services === undefined) continue;
+    const ids = new Set<string>();
+    for (const [j, name] of task.services.entries()) {
+      const found = byName.get(name);
+      if (found === undefined) return fail(`tasks[${i}].services[${j}] names unknown service "${name}"`);
+      for (const id of found) {
+        const access = byId.get(id)!.access;
+        if (access !== 'all' && !access.includes(task.user)) return fail(`tasks[${i}].services[${j}]: service "${id}" is not open to user "${task.user}"`);
+        ids.add(id);
+      }
+    }
+    byTask.set(task.id ?? `task-${i + 1}`, [...ids]);
+  }
+  for (const a of arrivals) {
+    const only = byTask.get(a.id);
+    if (only !== undefined) a.services = only;
+  }
+  return { ok: true, value: undefined };
+}
+
 function checkReferences(users: readonly ResolvedUser[], services: readonly ResolvedService[], arrivals: readonly Arrival[], actions: readonly ActionSpec[]): string[] {
   const errors: string[] = [];
   const userIds = new Set<string>();
@@ -273,6 +312,8 @@ export function resolveScenario(scenario: Scenario, options: { seed?: number; tr
     services.push({ ...service, access: access.value, outages: drawOutages(service, spec.id, scenario.faults, seed, endAt) });
   }
   const arrivals = generateArrivals(scenario, seed, rows);
+  const restricted = resolveRestrictions(scenario, expanded.value.map(({ spec, service }) => ({ baseId: spec.id, id: service.id })), services, arrivals);
+  if (!restricted.ok) return restricted;
   const actions = [...scenario.actions].sort((a, b) => a.at - b.at);
   const errors = checkReferences(users, services, arrivals, actions);
   if (errors.length > 0) return { ok: false, errors };

@@ -127,6 +127,8 @@ const taskSchema = z.strictObject({
   startAt: durationMs().optional(),
   maxLatenessMs: durationMs().optional(),
   weight: posInt(1_000_000).optional(),
+  /** Only these services may send it (ids; a counted service's base id covers all its copies). */
+  services: z.array(id()).min(1, { error: 'must name at least one service' }).max(1000).optional(),
 });
 
 const traceSchema = z.strictObject({
