@@ -1,5 +1,7 @@
-// `fairsend run | task | service | quota | status`: the runner's command line. Exit codes: 0 ok,
-// 2 bad input or a refused command (with a message that names what and where).
+// `fairsend run | task | service | quota | command | status`: the runner's command line. Exit
+// codes: 0 ok, 2 bad input or a refused command (with a message that names what and where), 3 a
+// command queued but not applied yet: a runner holds the database and has not picked it up in time;
+// it will apply it (once), so a script must not send it again (`fairsend command ID` waits for it).
 import { readFileSync, existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Command, Option } from 'commander';
@@ -8,13 +10,24 @@ import { ConfigError, loadRunnerConfig } from './config.ts';
 import type { Command as RunnerCommand } from './commands.ts';
 import { parseListenAddress, startStatusServer } from './http.ts';
 import { statusReport, submitCommand, awaitCommand } from './operator.ts';
-import type { StatusReport, Submitted } from './operator.ts';
+import type { LockHolder, StatusReport, Submitted } from './operator.ts';
+import { commandRow } from './commands.ts';
 import { createRunner, RunnerStartError } from './runner.ts';
 import type { Runner } from './runner.ts';
 import { DatabaseError, openDatabase } from './store.ts';
 import { importTask } from './task-import.ts';
 
 const DEFAULT_DB = 'fairsend.db';
+/** A command is queued and will be applied, but was not within the wait: not done, not failed. */
+export const EXIT_QUEUED = 3;
+const SUBMIT_WAIT_MS = 3_000;
+const COMMAND_WAIT_MS_MAX = 3_600_000;
+
+const EXIT_CODES_HELP = `
+Exit codes: 0 applied; 2 bad input or refused (nothing changed); ${EXIT_QUEUED} queued, not applied yet: a
+runner holds the database and has not picked the command up in time (${SUBMIT_WAIT_MS / 1000} s, or --wait). It will
+apply it exactly once: do not send it again; \`fairsend command ID\` waits for the result.
+With no runner up, this process applies the command itself.`;
 
 class InputError extends Error {}
 
@@ -52,11 +65,24 @@ function openExisting(file: string, readonly = false) {
   return openDatabase(file, { readonly });
 }
 
-function printSubmitted(what: string, submitted: Submitted): void {
-  if (submitted.state === 'queued') {
-    process.stdout.write(`${what}: queued as command ${submitted.commandId} (${submitted.reason})\n`);
-    return;
-  }
+/** "pid 4242, last heartbeat 12 s ago": enough to tell a busy runner from a stalled one. */
+function holderText(holder: LockHolder): string {
+  const age = holder.heartbeatAt === null ? 'no heartbeat yet' : `last heartbeat ${Math.max(0, Math.round((Date.now() - holder.heartbeatAt) / 1000))} s ago`;
+  return `pid ${holder.pid}, ${age}`;
+}
+
+/** Exits 3: the command is queued, neither done nor failed; says who will apply it. */
+function exitQueued(what: string, dbFile: string, submitted: Submitted & { state: 'queued' }): never {
+  const who = submitted.holder === null
+    ? 'no runner answered; the next runner or fairsend command on this database applies it'
+    : `the runner holding the database (${holderText(submitted.holder)}) has not picked it up; it will apply it`;
+  process.stderr.write(`fairsend: ${what}: queued as command ${submitted.commandId}, not applied yet: after ${submitted.waitedMs} ms ${who}. `
+    + `Do not send it again; \`fairsend command ${submitted.commandId} --db ${dbFile}\` waits for its result.\n`);
+  process.exit(EXIT_QUEUED);
+}
+
+function printSubmitted(what: string, dbFile: string, submitted: Submitted): void {
+  if (submitted.state === 'queued') exitQueued(what, dbFile, submitted);
   const { result } = submitted;
   if (!result.ok) fail(`${what} refused: ${result.code}: ${result.message}`);
   process.stdout.write(result.value === null ? `${what}: done\n` : `${what}: done ${JSON.stringify(result.value)}\n`);
@@ -65,7 +91,21 @@ function printSubmitted(what: string, submitted: Submitted): void {
 async function runCommand(what: string, dbFile: string, command: RunnerCommand): Promise<void> {
   const db = openExisting(dbFile);
   try {
-    printSubmitted(what, await submitCommand(db, command));
+    printSubmitted(what, dbFile, await submitCommand(db, command, SUBMIT_WAIT_MS));
+  } finally {
+    db.close();
+  }
+}
+
+/** `fairsend command ID`: the outcome of a command sent earlier, waiting for it up to --wait. */
+async function showCommand(idText: string, options: { db: string; wait: string }): Promise<void> {
+  const id = positiveInt(idText, 'command id');
+  const waitMs = nonNegativeInt(options.wait, '--wait', COMMAND_WAIT_MS_MAX);
+  const db = openExisting(options.db);
+  try {
+    const row = commandRow(db, id);
+    if (row === null) throw new InputError(`--db ${options.db}: there is no command ${id}`);
+    printSubmitted(`command ${id} (${row.kind})`, options.db, await awaitCommand(db, id, waitMs));
   } finally {
     db.close();
   }
@@ -111,13 +151,15 @@ function positiveInt(text: string, what: string): number {
   return Number(text);
 }
 
+function nonNegativeInt(text: string, what: string, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) > max) throw new InputError(`${what} must be an integer from 0 to ${max}, got "${text}"`);
+  return Number(text);
+}
+
 /** Acceptance is printed only once the engine created the task (a refusal exits 2 before). */
-function printTaskAdded(id: string, accepted: number, rejected: number, submitted: Submitted): void {
+function printTaskAdded(id: string, dbFile: string, accepted: number, rejected: number, submitted: Submitted): void {
   const counts = `${accepted} recipients accepted, ${rejected} rejected`;
-  if (submitted.state === 'queued') {
-    process.stdout.write(`task ${id}: ${accepted} recipients stored, ${rejected} rejected; not created yet: queued as command ${submitted.commandId} (${submitted.reason})\n`);
-    return;
-  }
+  if (submitted.state === 'queued') exitQueued(`task ${id} (${accepted} recipients stored, ${rejected} rejected)`, dbFile, submitted);
   const { result } = submitted;
   if (!result.ok) fail(`task ${id} refused: ${result.code}: ${result.message}`);
   const value = result.value as { reserved: number; estimatedCompletionAt: number | null };
@@ -140,7 +182,7 @@ async function taskAdd(options: TaskAddOptions): Promise<void> {
     const imported = importTask(db, Date.now(), { id, user: options.user, csvText, template, from: options.from });
     for (const row of imported.rejected) process.stderr.write(`${options.csv}: rejected ${row.message} (${row.reason})\n`);
     if (!imported.ok) fail(`task add: ${imported.code}: ${imported.message}`);
-    printTaskAdded(id, imported.accepted, imported.rejected.length, await awaitCommand(db, imported.commandId, 3_000));
+    printTaskAdded(id, options.db, imported.accepted, imported.rejected.length, await awaitCommand(db, imported.commandId, SUBMIT_WAIT_MS));
   } finally {
     db.close();
   }
@@ -183,12 +225,30 @@ function registerTaskCommands(program: Command): void {
     .requiredOption('--subject <text>', 'subject, may use {{field}}')
     .option('--text <file>', 'plain-text body').option('--html <file>', 'HTML body')
     .option('--id <id>', 'task id (default: generated)').option('--from <address>', 'sender for this task')
-    .addOption(dbOption())
+    .addOption(dbOption()).addHelpText('after', EXIT_CODES_HELP)
     .action(guarded((options: TaskAddOptions) => taskAdd(options)));
   for (const verb of ['pause', 'resume', 'cancel'] as const) {
-    task.command(`${verb} <id>`).description(`${verb} a task`).addOption(dbOption())
+    task.command(`${verb} <id>`).description(`${verb} a task`).addOption(dbOption()).addHelpText('after', EXIT_CODES_HELP)
       .action(guarded((id: string, options: { db: string }) => runCommand(`task ${verb} ${id}`, options.db, { kind: `${verb}_task`, task: id })));
   }
+}
+
+/** Commands that change state through the commands table; each says how it ended by its exit code. */
+function registerOperatorCommands(program: Command): void {
+  registerTaskCommands(program);
+  const service = program.command('service').description('pause or resume a sending service');
+  for (const verb of ['pause', 'resume'] as const) {
+    service.command(`${verb} <id>`).description(`${verb} a service`).addOption(dbOption()).addHelpText('after', EXIT_CODES_HELP)
+      .action(guarded((id: string, options: { db: string }) => runCommand(`service ${verb} ${id}`, options.db, { kind: `${verb}_service`, service: id })));
+  }
+  program.command('quota').description('user quota').command('grant <user> <amount>').description('add sending credits')
+    .addOption(dbOption()).addHelpText('after', EXIT_CODES_HELP)
+    .action(guarded((user: string, amount: string, options: { db: string }) =>
+      runCommand(`quota grant ${user}`, options.db, { kind: 'grant_quota', user, amount: positiveInt(amount, 'amount') })));
+  program.command('command <id>').description('the result of a command sent earlier (e.g. one that exited 3), waiting for it')
+    .option('--wait <ms>', `how long to wait for a queued command (0 to ${COMMAND_WAIT_MS_MAX})`, String(SUBMIT_WAIT_MS))
+    .addOption(dbOption()).addHelpText('after', EXIT_CODES_HELP)
+    .action(guarded((id: string, options: { db: string; wait: string }) => showCommand(id, options)));
 }
 
 export function registerRunnerCommands(program: Command): void {
@@ -196,16 +256,7 @@ export function registerRunnerCommands(program: Command): void {
     .requiredOption('--config <file>', 'runner config (YAML or JSON)').addOption(dbOption())
     .option('--http <host:port>', 'serve /status and /metrics, e.g. 127.0.0.1:9090')
     .action(guarded((options: { config: string; db: string; http?: string }) => run(options)));
-  registerTaskCommands(program);
-  const service = program.command('service').description('pause or resume a sending service');
-  for (const verb of ['pause', 'resume'] as const) {
-    service.command(`${verb} <id>`).description(`${verb} a service`).addOption(dbOption())
-      .action(guarded((id: string, options: { db: string }) => runCommand(`service ${verb} ${id}`, options.db, { kind: `${verb}_service`, service: id })));
-  }
-  program.command('quota').description('user quota').command('grant <user> <amount>').description('add sending credits')
-    .addOption(dbOption())
-    .action(guarded((user: string, amount: string, options: { db: string }) =>
-      runCommand(`quota grant ${user}`, options.db, { kind: 'grant_quota', user, amount: positiveInt(amount, 'amount') })));
+  registerOperatorCommands(program);
   program.command('status').description('runner, engine, tasks and quota').option('--json', 'print JSON').addOption(dbOption())
     .action(guarded((options: { db: string; json?: boolean }) => {
       // Read-only: looking must never change the file (nor migrate it).

@@ -1,6 +1,7 @@
 // Brings the engine in line with the config file at start-up: new users and services are added,
 // changed ones updated, services that left the file disabled (their history stays in the log).
-import type { RunnerConfig, ServiceConfig } from './config.ts';
+import { accessOf } from './config.ts';
+import type { RunnerConfig, ServiceConfig, UserConfig } from './config.ts';
 import type { RunnerCore } from './runner-core.ts';
 
 export interface SyncProblem {
@@ -8,13 +9,16 @@ export interface SyncProblem {
   message: string;
 }
 
-function specOf(service: ServiceConfig): { intervalMs: number; windows: ServiceConfig['windows']; concurrency: number; access: 'all' | string[] } {
-  return { intervalMs: service.intervalMs, windows: service.windows, concurrency: service.concurrency, access: service.access };
+interface ServiceSpec { intervalMs: number; windows: ServiceConfig['windows']; concurrency: number; access: 'all' | string[] }
+
+/** What the engine is given: access groups are expanded to user ids here (the engine knows no groups). */
+function specOf(service: ServiceConfig, users: readonly UserConfig[]): ServiceSpec {
+  return { intervalMs: service.intervalMs, windows: service.windows, concurrency: service.concurrency, access: accessOf(service, users) };
 }
 
-function sameSpec(stored: string, service: ServiceConfig): boolean {
+function sameSpec(stored: string, spec: ServiceSpec): boolean {
   const a = JSON.parse(stored) as Record<string, unknown>;
-  const b = specOf(service) as unknown as Record<string, unknown>;
+  const b = spec as unknown as Record<string, unknown>;
   return ['intervalMs', 'windows', 'concurrency', 'access'].every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }
 
@@ -35,8 +39,9 @@ export function syncConfig(core: RunnerCore, config: RunnerConfig): SyncProblem[
     const services = new Map((db.prepare('SELECT id, spec, state FROM services').all() as { id: string; spec: string; state: string }[]).map((s) => [s.id, s]));
     config.services.forEach((service, i) => {
       const stored = services.get(service.id);
-      if (stored === undefined) note(`services[${i}]`, engine.addService(t, { id: service.id, ...specOf(service) }));
-      else if (!sameSpec(stored.spec, service)) note(`services[${i}]`, engine.updateService(t, service.id, specOf(service)));
+      const spec = specOf(service, config.users);
+      if (stored === undefined) note(`services[${i}]`, engine.addService(t, { id: service.id, ...spec }));
+      else if (!sameSpec(stored.spec, spec)) note(`services[${i}]`, engine.updateService(t, service.id, spec));
     });
     const inConfig = new Set(config.services.map((s) => s.id));
     for (const [id, stored] of services) {

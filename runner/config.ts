@@ -46,12 +46,26 @@ const smtpTransport = z.strictObject({
 const jsonTransport = z.strictObject({ kind: z.literal('json') });
 const streamTransport = z.strictObject({ kind: z.literal('stream') });
 
+/**
+ * Who may use a service: "all", a plain list of user ids, or, as in scenarios
+ * (sim/scenario/schema.ts), `{ users, groups }` where a group is every user whose `group` names it.
+ */
+const accessSchema = z.union(
+  [
+    z.literal('all'),
+    z.array(id),
+    z.strictObject({ users: z.array(id).optional(), groups: z.array(id).optional() })
+      .refine((a) => (a.users?.length ?? 0) + (a.groups?.length ?? 0) > 0, { error: 'must name at least one user or group' }),
+  ],
+  { error: 'must be "all", a list of user ids or { users: [...], groups: [...] }' },
+);
+
 const serviceSchema = z.strictObject({
   id,
   intervalMs: positiveInt,
   concurrency: positiveInt.default(1),
   windows: z.array(windowSchema).default([]),
-  access: z.union([z.literal('all'), z.array(id)]).default('all'),
+  access: accessSchema.default('all'),
   from: sender.optional(),
   transport: z.discriminatedUnion('kind', [smtpTransport, jsonTransport, streamTransport]),
 });
@@ -60,6 +74,8 @@ const userSchema = z.strictObject({
   id,
   quota: z.number().int().min(0).default(0),
   weight: positiveInt.default(1),
+  /** A name that `services[].access.groups` can use for this user and the others that share it. */
+  group: id.optional(),
 });
 
 export const runnerConfigSchema = z.strictObject({
@@ -115,13 +131,34 @@ function checkCrossReferences(config: RunnerConfig): string[] {
     if (users.has(user.id)) problems.push(`users[${i}].id "${user.id}" is used twice`);
     users.add(user.id);
   });
+  const groups = new Set(config.users.flatMap((u) => (u.group === undefined ? [] : [u.group])));
   config.services.forEach((service, i) => {
-    if (service.access === 'all') return;
-    service.access.forEach((user, j) => {
-      if (!users.has(user)) problems.push(`services[${i}].access[${j}] names unknown user "${user}"`);
-    });
+    const { access } = service;
+    if (access === 'all') return;
+    if (Array.isArray(access)) {
+      access.forEach((user, j) => {
+        if (!users.has(user)) problems.push(`services[${i}].access[${j}] names unknown user "${user}"`);
+      });
+      return;
+    }
+    // Worded as the scenario resolver words them (sim/scenario/resolve-scenario.ts).
+    for (const user of access.users ?? []) if (!users.has(user)) problems.push(`services[${i}].access.users names unknown user "${user}"`);
+    for (const group of access.groups ?? []) if (!groups.has(group)) problems.push(`services[${i}].access.groups names unknown group "${group}"`);
   });
   return problems;
+}
+
+/**
+ * The user ids a service's access stands for, as the engine takes them. A plain list is kept as
+ * written; `{ users, groups }` becomes the config's users (in file order) that it names or that
+ * belong to one of its groups, so adding a user to a group in the file gives it access on restart.
+ */
+export function accessOf(service: ServiceConfig, users: readonly UserConfig[]): 'all' | string[] {
+  const { access } = service;
+  if (access === 'all' || Array.isArray(access)) return access;
+  const named = new Set(access.users ?? []);
+  const groups = new Set(access.groups ?? []);
+  return users.filter((u) => named.has(u.id) || (u.group !== undefined && groups.has(u.group))).map((u) => u.id);
 }
 
 /** Validates an already parsed document. Throws ConfigError listing every problem. */

@@ -6,7 +6,8 @@ export { parseContacts, isValidAddress } from './contacts.ts';
 export { buildMessage, stableMessageId } from './message.ts';
 export { createMemoryTransport, createNodemailerTransport } from './transport.ts';
 export { importTask } from './task-import.ts';
-export { statusReport, submitCommand } from './operator.ts';
+export { statusReport, submitCommand, awaitCommand } from './operator.ts';
+export { accessOf } from './config.ts';
 export { ledgerBalances } from './projection.ts';
 export { startStatusServer } from './http.ts';
 export { registerRunnerCommands } from './cli.ts';
@@ -16,5 +17,6 @@ export type { SmtpOutcome, SmtpOutcomeResult, TransportFailure } from './smtp-ou
 export type { Contact, RejectedRow, ContactsResult } from './contacts.ts';
 export type { MessageTemplate, OutgoingMessage } from './message.ts';
 export type { MailTransport, MemoryTransport, SendReport } from './transport.ts';
-export type { Command } from './commands.ts';
+export type { Command, CommandResult } from './commands.ts';
+export type { Submitted, LockHolder, StatusReport } from './operator.ts';
 export type { LedgerBalance } from './projection.ts';

@@ -1,6 +1,7 @@
 // The `fairsend` program itself, run as a user runs it: version, help, and usage errors (exit 2).
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -30,5 +31,22 @@ describe('fairsend CLI', () => {
     expect([option.status, option.stderr.split('\n')[0]]).toEqual([2, "error: unknown option '--bogus'"]);
     const command = fairsend('simulate');
     expect([command.status, command.stderr.split('\n')[0]]).toEqual([2, "error: unknown command 'simulate'"]);
+  });
+
+  it('lets a reader close the pipe early (`| head -1`): no crash, the outputs are written, the exit code is the verdict', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fairsend-pipe-'));
+    try {
+      // Three policies: the summary comes out line by line as each one finishes.
+      const child = spawn(process.execPath, [join(ROOT, 'bin/fairsend.js'), 'sim', 'scenarios/example.yaml', '--quiet', '--out', out], { cwd: ROOT });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      // Read the first chunk of output, then close our end like `head -1` does.
+      child.stdout.once('data', () => child.stdout.destroy());
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+      expect(readFileSync(join(out, 'summary.json'), 'utf8')).toContain('"name": "example"');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -156,7 +156,7 @@ function expectedCounts(scenario: Scenario, traceRows: readonly TraceRow[]): { t
 
 function generateArrivals(scenario: Scenario, seed: number, traceRows: readonly TraceRow[]): Arrival[] {
   const arrivals: Arrival[] = scenario.tasks.map((t, i) => ({ ...t, id: t.id ?? `task-${i + 1}` }));
-  traceRows.forEach((r, i) => arrivals.push({ ...r, id: r.id ?? `trace-${i + 1}` }));
+  traceRows.forEach(({ line: _line, ...r }, i) => arrivals.push({ ...r, id: r.id ?? `trace-${i + 1}` }));
   for (const group of scenario.userGroups) {
     const times = stream(seed, `arrivals:${group.name}`);
     const sizes = stream(seed, `sizes:${group.name}`);
@@ -217,9 +217,11 @@ function expandAccess(spec: AccessSpec, users: readonly ResolvedUser[], where: s
 /**
  * Expands the services a task names (a counted service's base id covers all its copies) and
  * checks that each is open to the task's user, so that no campaign is refused for it at run time.
+ * Explicit tasks and trace rows may name them; messages point at `tasks[i].services[j]` or the line.
  */
 function resolveRestrictions(
   scenario: Scenario,
+  rows: readonly TraceRow[],
   names: readonly { baseId: string; id: string }[],
   services: readonly ResolvedService[],
   arrivals: Arrival[],
@@ -229,20 +231,24 @@ function resolveRestrictions(
     for (const name of new Set([baseId, id])) byName.set(name, [...(byName.get(name) ?? []), id]);
   }
   const byId = new Map(services.map((s) => [s.id, s]));
+  const named = [
+    ...scenario.tasks.map((t, i) => ({ id: t.id ?? `task-${i + 1}`, user: t.user, names: t.services, at: (j: number) => `tasks[${i}].services[${j}]` })),
+    ...rows.map((r, i) => ({ id: r.id ?? `trace-${i + 1}`, user: r.user, names: r.services, at: (j: number) => `${scenario.trace?.file ?? 'trace'} line ${r.line ?? '?'}: services[${j}]` })),
+  ];
   const byTask = new Map<string, string[]>();
-  for (const [i, task] of scenario.tasks.entries()) {
-    if (task.services === undefined) continue;
+  for (const task of named) {
+    if (task.names === undefined) continue;
     const ids = new Set<string>();
-    for (const [j, name] of task.services.entries()) {
+    for (const [j, name] of task.names.entries()) {
       const found = byName.get(name);
-      if (found === undefined) return fail(`tasks[${i}].services[${j}] names unknown service "${name}"`);
+      if (found === undefined) return fail(`${task.at(j)} names unknown service "${name}"`);
       for (const id of found) {
         const access = byId.get(id)!.access;
-        if (access !== 'all' && !access.includes(task.user)) return fail(`tasks[${i}].services[${j}]: service "${id}" is not open to user "${task.user}"`);
+        if (access !== 'all' && !access.includes(task.user)) return fail(`${task.at(j)}: service "${id}" is not open to user "${task.user}"`);
         ids.add(id);
       }
     }
-    byTask.set(task.id ?? `task-${i + 1}`, [...ids]);
+    byTask.set(task.id, [...ids]);
   }
   for (const a of arrivals) {
     const only = byTask.get(a.id);
@@ -312,7 +318,7 @@ export function resolveScenario(scenario: Scenario, options: { seed?: number; tr
     services.push({ ...service, access: access.value, outages: drawOutages(service, spec.id, scenario.faults, seed, endAt) });
   }
   const arrivals = generateArrivals(scenario, seed, rows);
-  const restricted = resolveRestrictions(scenario, expanded.value.map(({ spec, service }) => ({ baseId: spec.id, id: service.id })), services, arrivals);
+  const restricted = resolveRestrictions(scenario, rows, expanded.value.map(({ spec, service }) => ({ baseId: spec.id, id: service.id })), services, arrivals);
   if (!restricted.ok) return restricted;
   const actions = [...scenario.actions].sort((a, b) => a.at - b.at);
   const errors = checkReferences(users, services, arrivals, actions);

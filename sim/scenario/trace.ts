@@ -1,7 +1,9 @@
 // Trace replay: task creations exported from a real platform, as CSV (with a header row) or JSON
 // Lines. Each row is `at` (ms from the start of the run) or `time` (ISO 8601, made relative to
 // midnight UTC of the first row's day), `user`, `recipients`, and optionally `id`, `startAt`,
-// `maxLatenessMs`, `weight`.
+// `maxLatenessMs`, `weight`, `services` (the services the task is restricted to: a JSON list, or in
+// CSV ids separated by spaces or semicolons). Messages name the file line a row starts on (header = line 1), as the
+// runner's contacts import does.
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Checked } from './load-scenario.ts';
 
@@ -13,23 +15,53 @@ export interface TraceRow {
   startAt?: number;
   maxLatenessMs?: number;
   weight?: number;
+  /** Service names the task is restricted to (resolved against the scenario's services later). */
+  services?: string[];
+  /** The file line the row starts on, for messages about it (header = line 1). */
+  line?: number;
 }
 
 const MAX_ROWS = 5_000_000;
 const DAY_MS = 86_400_000;
 
-/** Each record with the (1-based) file line it ends on, so that messages can point at it. */
+/** Each record with the (1-based) file line it starts on (header = line 1), so messages can point at it. */
 interface Numbered { row: Record<string, unknown>; line: number }
 
-function records(text: string, format: 'csv' | 'jsonl', file: string): Checked<Numbered[]> {
-  if (format === 'csv') {
-    try {
-      const parsed = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, info: true }) as { record: Record<string, unknown>; info: { lines: number } }[];
-      return { ok: true, value: parsed.map((p) => ({ row: p.record, line: p.info.lines })) };
-    } catch (err) {
-      return { ok: false, errors: [`${file}: malformed CSV: ${(err as Error).message}`] };
-    }
+interface CsvRecord { record: Record<string, unknown>; info: { bytes: number }; raw: string }
+
+/**
+ * Start lines counted the way the runner's contacts import counts them (runner/contacts.ts), so a
+ * trace and a contacts file exported by the same platform name the same line for the same row:
+ * csv-parse's own `lines` is where a record ends and counts \r, \n and \r\n differently. `bytes`
+ * is where a record ends and `raw` what it consumed (with skipped empty lines in front); only the
+ * bytes since the previous record are counted, so the file is scanned once.
+ */
+function startLines(file: Buffer): (record: CsvRecord) => number {
+  let offset = 0;
+  let line = 1;
+  return (record) => {
+    let start = record.info.bytes - Buffer.byteLength(record.raw, 'utf8');
+    while (start < record.info.bytes && (file[start] === 0x0a || file[start] === 0x0d)) start += 1;
+    // A record starts after its line break, so a \r\n pair is never split between two segments.
+    line += (file.subarray(offset, start).toString('utf8').match(/\r\n|\r|\n/g) ?? []).length;
+    offset = start;
+    return line;
+  };
+}
+
+function csvRecords(text: string, file: string): Checked<Numbered[]> {
+  let parsed: CsvRecord[];
+  try {
+    parsed = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, info: true, raw: true }) as unknown as CsvRecord[];
+  } catch (err) {
+    return { ok: false, errors: [`${file}: malformed CSV: ${(err as Error).message}`] };
   }
+  const lineOf = startLines(Buffer.from(text, 'utf8'));
+  return { ok: true, value: parsed.map((p) => ({ row: p.record, line: lineOf(p) })) };
+}
+
+function records(text: string, format: 'csv' | 'jsonl', file: string): Checked<Numbered[]> {
+  if (format === 'csv') return csvRecords(text, file);
   const rows: Numbered[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -49,7 +81,7 @@ function optionalInt(row: Record<string, unknown>, key: string, min: number, whe
   if (raw === undefined || raw === '') return { ok: true, value: undefined };
   const n = typeof raw === 'number' ? raw : Number(raw);
   if (!Number.isSafeInteger(n) || n < min) {
-    return { ok: false, errors: [`${where}.${key} must be an integer of at least ${min}, got ${JSON.stringify(raw)}`] };
+    return { ok: false, errors: [`${where}: ${key} must be an integer of at least ${min}, got ${JSON.stringify(raw)}`] };
   }
   return { ok: true, value: n };
 }
@@ -60,19 +92,20 @@ function timeOf(row: Record<string, unknown>, where: string, originMs: number | 
     return at.ok ? { ok: true, value: at.value! } : at;
   }
   const parsed = typeof row.time === 'string' ? Date.parse(row.time) : NaN;
-  if (!Number.isFinite(parsed)) return { ok: false, errors: [`${where} needs "at" (ms) or "time" (ISO 8601), got ${JSON.stringify(row.time)}`] };
+  if (!Number.isFinite(parsed)) return { ok: false, errors: [`${where}: needs "at" (ms) or "time" (ISO 8601), got ${JSON.stringify(row.time)}`] };
   const origin = originMs ?? Math.floor(parsed / DAY_MS) * DAY_MS;
-  if (parsed < origin) return { ok: false, errors: [`${where}.time is before the first row's day`] };
+  if (parsed < origin) return { ok: false, errors: [`${where}: time is before the first row's day`] };
   return { ok: true, value: parsed - origin };
 }
 
 function rowOf(row: Record<string, unknown>, where: string, originMs: number | null): Checked<TraceRow> {
   const at = timeOf(row, where, originMs);
   if (!at.ok) return at;
-  if (typeof row.user !== 'string' && typeof row.user !== 'number') return { ok: false, errors: [`${where}.user is required`] };
+  // An empty CSV cell is a missing user, not a user whose id is "".
+  if ((typeof row.user !== 'string' && typeof row.user !== 'number') || row.user === '') return { ok: false, errors: [`${where}: user is required`] };
   const recipients = optionalInt(row, 'recipients', 1, where);
   if (!recipients.ok) return recipients;
-  if (recipients.value === undefined) return { ok: false, errors: [`${where}.recipients is required`] };
+  if (recipients.value === undefined) return { ok: false, errors: [`${where}: recipients is required`] };
   const out: TraceRow = { at: at.value, user: String(row.user), recipients: recipients.value };
   if (row.id !== undefined && row.id !== '') out.id = String(row.id);
   for (const key of ['startAt', 'maxLatenessMs', 'weight'] as const) {
@@ -80,7 +113,19 @@ function rowOf(row: Record<string, unknown>, where: string, originMs: number | n
     if (!v.ok) return v;
     if (v.value !== undefined) out[key] = v.value;
   }
+  const services = servicesOf(row.services, where);
+  if (!services.ok) return services;
+  if (services.value !== undefined) out.services = services.value;
   return { ok: true, value: out };
+}
+
+function servicesOf(value: unknown, where: string): Checked<string[] | undefined> {
+  if (value === undefined || value === '' || value === null) return { ok: true, value: undefined };
+  const list = typeof value === 'string' ? value.split(/[\s;]+/).filter((s) => s !== '') : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === 'string' && s !== '')) {
+    return { ok: false, errors: [`${where}: services must list service ids (in CSV separated by spaces or semicolons), got ${JSON.stringify(value)}`] };
+  }
+  return { ok: true, value: list as string[] };
 }
 
 /**
@@ -99,10 +144,10 @@ export function parseTrace(text: string, format: 'csv' | 'jsonl', file: string, 
       const t = Date.parse(raw.time);
       if (Number.isFinite(t)) originMs = Math.floor(t / DAY_MS) * DAY_MS;
     }
-    const row = rowOf(raw, `${file} row ${i + 1}`, originMs);
+    const row = rowOf(raw, `${file} line ${line}`, originMs);
     if (!row.ok) return row;
     if (row.value.at >= durationMs) return { ok: false, errors: [`${file} line ${line}: at must be less than durationMs (${durationMs}), got ${row.value.at}`] };
-    out.push(row.value);
+    out.push(row.value.services === undefined ? row.value : { ...row.value, line });
   }
   return { ok: true, value: out };
 }

@@ -119,6 +119,15 @@ describe('fairsend CLI (runner commands)', () => {
     after.close();
   });
 
+  it('command: a bad id, an unknown command or a bad --wait exits 2; a known one prints its result', async () => {
+    const dbFile = await usedDatabase();
+    expect(await cli(['command', 'abc', '--db', dbFile])).toEqual({ code: 2, stdout: '', stderr: 'fairsend: command id must be a positive integer, got "abc"\n' });
+    expect(await cli(['command', '1', '--db', dbFile])).toEqual({ code: 2, stdout: '', stderr: `fairsend: --db ${dbFile}: there is no command 1\n` });
+    expect(await cli(['command', '1', '--wait', 'soon', '--db', dbFile])).toEqual({ code: 2, stdout: '', stderr: 'fairsend: --wait must be an integer from 0 to 3600000, got "soon"\n' });
+    expect(await cli(['quota', 'grant', 'alice', '3', '--db', dbFile])).toEqual({ code: 0, stdout: 'quota grant alice: done {"balance":23}\n', stderr: '' });
+    expect(await cli(['command', '1', '--db', dbFile])).toEqual({ code: 0, stdout: 'command 1 (grant_quota): done {"balance":23}\n', stderr: '' });
+  });
+
   it('applies commands itself when no runner is up, and reports engine refusals', async () => {
     const dbFile = await usedDatabase();
     const csv = file('ok.csv', 'email,name\na@example.test,A\nb@example.test,B\n');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, messageIdDomainOf, parseRunnerConfig } from '../../runner/config.ts';
+import { ConfigError, accessOf, messageIdDomainOf, parseRunnerConfig } from '../../runner/config.ts';
 
 const base = {
   from: 'Shop <shop@example.test>',
@@ -41,5 +41,34 @@ describe('parseRunnerConfig', () => {
     expect(() => parseRunnerConfig({ ...base, services: [{ ...base.services[0], from: 'News <news at shop>' }] }, 'c'))
       .toThrow('c: services[0].from: must be an address such as shop@example.com or Shop <shop@example.com>');
     expect(parseRunnerConfig({ ...base, services: [{ ...base.services[0], from: 'News <news@shop.test>' }] }).services[0]?.from).toBe('News <news@shop.test>');
+  });
+
+  it('takes access as in scenarios, { users, groups }, with groups named by users[].group; a plain list still works', () => {
+    const users = [{ id: 'ann', group: 'vip' }, { id: 'bob' }, { id: 'cy', group: 'vip' }, { id: 'dee', group: 'trial' }];
+    const service = (id: string, access: unknown): unknown => ({ ...base.services[0], id, access });
+    const config = parseRunnerConfig({
+      ...base, users,
+      services: [service('s1', { groups: ['vip'] }), service('s2', { users: ['dee', 'bob'], groups: ['vip'] }), service('s3', ['dee', 'ann']), service('s4', 'all')],
+    });
+    expect(config.users.map((u) => [u.id, u.group])).toEqual([['ann', 'vip'], ['bob', undefined], ['cy', 'vip'], ['dee', 'trial']]);
+    expect(config.services.map((s) => accessOf(s, config.users))).toEqual([['ann', 'cy'], ['ann', 'bob', 'cy', 'dee'], ['dee', 'ann'], 'all']);
+  });
+
+  it('names the path of a bad access, in the scenario wording', () => {
+    const users = [{ id: 'ann', group: 'vip' }];
+    const refused = (access: unknown): string => {
+      try {
+        parseRunnerConfig({ ...base, users, services: [{ ...base.services[0], access }] }, 'c.yaml');
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(refused({ users: ['zed'], groups: ['vip', 'gold'] })).toBe('c.yaml: services[0].access.users names unknown user "zed"\nc.yaml: services[0].access.groups names unknown group "gold"');
+    expect(refused({ groups: [] })).toBe('c.yaml: services[0].access: must name at least one user or group');
+    expect(refused({ group: ['vip'] })).toBe('c.yaml: services[0].access: Unrecognized key: "group"\nc.yaml: services[0].access: must name at least one user or group');
+    expect(refused(5)).toBe('c.yaml: services[0].access: must be "all", a list of user ids or { users: [...], groups: [...] }');
+    expect(refused(['ann', 'zed'])).toBe('c.yaml: services[0].access[1] names unknown user "zed"');
+    expect(() => parseRunnerConfig({ ...base, users: [{ id: 'ann', group: 'v i p' }] }, 'c.yaml')).toThrow('c.yaml: users[0].group: must be 1-64 characters of A-Z a-z 0-9 . _ -');
   });
 });

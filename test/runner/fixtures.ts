@@ -1,8 +1,11 @@
 // Shared set-up for runner tests: temp directories, configs pointing at a loopback SMTP server, and
 // helpers that read what the runner committed.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import { parseRunnerConfig } from '../../runner/config.ts';
 import type { RunnerConfig } from '../../runner/config.ts';
@@ -42,5 +45,37 @@ export async function until(check: () => boolean, timeoutMs: number, what: strin
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => { setTimeout(resolve, 20); });
+  }
+}
+
+export const FAIRSEND_BIN = join(import.meta.dirname, '../../bin/fairsend.js');
+
+export interface CliRun { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+/**
+ * `node bin/fairsend.js ARGS` as a child process. It is pushed on `children` so that the test file
+ * can SIGKILL whatever a failed test left running (afterEach), instead of orphaning it.
+ */
+export function spawnFairsend(args: string[], children: ChildProcess[]): { proc: ChildProcess; done: Promise<CliRun> } {
+  const proc = spawn(process.execPath, [FAIRSEND_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  children.push(proc);
+  let stdout = '';
+  let stderr = '';
+  proc.stdout?.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+  proc.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  return { proc, done: new Promise((resolve) => { proc.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })); }) };
+}
+
+export function killAll(children: ChildProcess[]): void {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** Reads a database another process is writing (WAL: a consistent snapshot), without changing it. */
+export function query<T>(dbFile: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
   }
 }

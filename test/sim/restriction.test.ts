@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../engine/index.ts';
 import { simulate } from '../../sim/index.ts';
-import { resolveScenario, validateScenario } from '../../sim/scenario/index.ts';
+import { parseTrace, resolveScenario, validateScenario } from '../../sim/scenario/index.ts';
 import type { ResolvedScenario } from '../../sim/scenario/index.ts';
 
 const base = {
@@ -63,5 +63,29 @@ describe('scenario tasks restricted to services', () => {
       simulate(r.value, policy, { observers: [observe] });
       expect({ policy, wrong, sent: Object.fromEntries(sent) }).toEqual({ policy, wrong: [], sent: { 'task-1': 120, 'task-2': 300, 'task-3': 60 } });
     }
+  });
+
+  it('may come from a trace: a services column (CSV: ids separated by spaces or semicolons) or a JSON list', () => {
+    const csv = parseTrace('at,user,recipients,services\n0,alice,5,ses\n1000,bob,5,mx;own\n2000,bob,5,\n', 'csv', 'day.csv');
+    expect(csv).toEqual({ ok: true, value: [
+      { at: 0, user: 'alice', recipients: 5, services: ['ses'], line: 2 },
+      { at: 1000, user: 'bob', recipients: 5, services: ['mx', 'own'], line: 3 },
+      { at: 2000, user: 'bob', recipients: 5 },
+    ] });
+    const jsonl = parseTrace('{"at":0,"user":"bob","recipients":2,"services":["own"]}\n{"at":0,"user":"bob","recipients":2,"services":[]}\n', 'jsonl', 'day.jsonl');
+    expect(jsonl).toEqual({ ok: false, errors: ['day.jsonl line 2: services must list service ids (in CSV separated by spaces or semicolons), got []'] });
+    if (!csv.ok) return;
+    const doc = { ...base, tasks: [], trace: { file: 'day.csv' } };
+    const v = validateScenario(doc);
+    if (!v.ok) throw new Error(v.errors.join('\n'));
+    const r = resolveScenario(v.value, { traceRows: csv.value });
+    expect(r.ok ? r.value.arrivals.map((a) => [a.id, a.services]) : r.errors).toEqual([
+      ['trace-1', ['ses']],
+      ['trace-2', ['mx-1', 'mx-2', 'own']],
+      ['trace-3', undefined],
+    ]);
+    const closed = parseTrace('at,user,recipients,services\n0,alice,5,own\n', 'csv', 'day.csv');
+    if (!closed.ok) throw new Error(closed.errors.join('\n'));
+    expect(resolveScenario(v.value, { traceRows: closed.value })).toEqual({ ok: false, errors: ['day.csv line 2: services[0]: service "own" is not open to user "alice"'] });
   });
 });
