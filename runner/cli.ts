@@ -166,7 +166,7 @@ function printTaskAdded(id: string, dbFile: string, accepted: number, rejected: 
   process.stdout.write(`task ${id}: ${counts}; ${value.reserved} quota reserved, estimated completion ${isoTime(value.estimatedCompletionAt)}\n`);
 }
 
-interface TaskAddOptions { db: string; user: string; csv: string; subject: string; text?: string; html?: string; id?: string; from?: string }
+interface TaskAddOptions { db: string; user: string; csv: string; subject: string; text?: string; html?: string; id?: string; from?: string; services?: string }
 
 async function taskAdd(options: TaskAddOptions): Promise<void> {
   if (options.text === undefined && options.html === undefined) throw new InputError('task add needs --text FILE or --html FILE');
@@ -179,7 +179,8 @@ async function taskAdd(options: TaskAddOptions): Promise<void> {
   const id = options.id ?? `t${Date.now().toString(36)}`;
   const db = openExisting(options.db);
   try {
-    const imported = importTask(db, Date.now(), { id, user: options.user, csvText, template, from: options.from });
+    const services = options.services === undefined ? undefined : options.services.split(',').map((s) => s.trim());
+    const imported = importTask(db, Date.now(), { id, user: options.user, csvText, template, from: options.from, services });
     for (const row of imported.rejected) process.stderr.write(`${options.csv}: rejected ${row.message} (${row.reason})\n`);
     if (!imported.ok) fail(`task add: ${imported.code}: ${imported.message}`);
     printTaskAdded(id, options.db, imported.accepted, imported.rejected.length, await awaitCommand(db, imported.commandId, SUBMIT_WAIT_MS));
@@ -225,6 +226,7 @@ function registerTaskCommands(program: Command): void {
     .requiredOption('--subject <text>', 'subject, may use {{field}}')
     .option('--text <file>', 'plain-text body').option('--html <file>', 'HTML body')
     .option('--id <id>', 'task id (default: generated)').option('--from <address>', 'sender for this task')
+    .option('--services <ids>', 'only these services may send it, separated by commas (default: any of the user\'s)')
     .addOption(dbOption()).addHelpText('after', EXIT_CODES_HELP)
     .action(guarded((options: TaskAddOptions) => taskAdd(options)));
   for (const verb of ['pause', 'resume', 'cancel'] as const) {

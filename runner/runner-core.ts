@@ -163,10 +163,11 @@ function refusal(error: { code: string; message: string }): CommandResult {
 
 function createTaskFromDb(core: RunnerCore, t: number, task: string): CommandResult {
   const { db, engine } = core;
-  const row = db.prepare('SELECT user, state, total FROM tasks WHERE id = ?').get(task) as { user: string; state: string; total: number } | undefined;
+  const row = db.prepare('SELECT user, state, total, services FROM tasks WHERE id = ?').get(task) as { user: string; state: string; total: number; services: string | null } | undefined;
   if (row === undefined) return { ok: false, code: 'UNKNOWN_TASK', message: `task ${task} is not in the database` };
   if (row.state !== 'pending') return { ok: false, code: 'INVALID_STATE', message: `task ${task} is ${row.state}, not pending` };
-  const created = engine.createTask(t, { id: task, user: row.user, recipients: row.total });
+  const services = row.services === null ? undefined : (JSON.parse(row.services) as string[]);
+  const created = engine.createTask(t, { id: task, user: row.user, recipients: row.total, ...(services === undefined ? {} : { services }) });
   if (!created.ok) {
     // Nothing was reserved and nothing is kept (the id can be used again); the refusal stays on
     // record in the commands table.

@@ -39,6 +39,8 @@ const MIGRATIONS: readonly string[] = [
   // AUTOINCREMENT: seq must never be reused after the journal is emptied by a snapshot.
   `CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL, args TEXT NOT NULL);
    ALTER TABLE engine_snapshot ADD COLUMN journal_seq INTEGER NOT NULL DEFAULT 0;`,
+  // 3: a task may be restricted to some services (a JSON list of ids; NULL = any of its user's).
+  'ALTER TABLE tasks ADD COLUMN services TEXT;',
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

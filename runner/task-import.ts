@@ -14,6 +14,8 @@ export interface TaskInput {
   csvText: string;
   template: MessageTemplate;
   from?: string | undefined;
+  /** Only these services may send it (the engine checks that they exist and are open to the user). */
+  services?: readonly string[] | undefined;
 }
 
 export type TaskImportResult =
@@ -28,6 +30,9 @@ function checkInput(db: Db, input: TaskInput): string | null {
   if (/[\r\n]/.test(input.template.subject) || input.template.subject.trim() === '') return '--subject must be one non-empty line';
   if (input.from !== undefined && !isValidSender(input.from)) {
     return `--from must be an address such as shop@example.com or Shop <shop@example.com>, got ${JSON.stringify(input.from)}`;
+  }
+  if (input.services !== undefined && (input.services.length === 0 || input.services.some((s) => s === ''))) {
+    return `--services must list service ids separated by commas, got "${input.services.join(',')}"`;
   }
   if (db.prepare('SELECT 1 FROM tasks WHERE id = ?').get(input.id) !== undefined) return `task id "${input.id}" already exists`;
   return null;
@@ -50,8 +55,9 @@ export function importTask(db: Db, now: number, input: TaskInput): TaskImportRes
     return { ok: false, code: 'INVALID_ARGUMENT', message: `the template uses fields the CSV does not have: ${missing.join(', ')}`, rejected: parsed.rejected };
   }
   const commandId = db.transaction(() => {
-    db.prepare("INSERT INTO tasks (id, user, state, subject, text, html, sender, total, created_at) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?)")
-      .run(input.id, input.user, input.template.subject, input.template.text ?? null, input.template.html ?? null, input.from ?? null, parsed.contacts.length, now);
+    db.prepare("INSERT INTO tasks (id, user, state, subject, text, html, sender, total, created_at, services) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)")
+      .run(input.id, input.user, input.template.subject, input.template.text ?? null, input.template.html ?? null, input.from ?? null, parsed.contacts.length, now,
+        input.services === undefined ? null : JSON.stringify(input.services));
     const insert = db.prepare("INSERT INTO recipients (task, idx, address, fields, state) VALUES (?, ?, ?, ?, 'queued')");
     parsed.contacts.forEach((c, i) => insert.run(input.id, i, c.address, JSON.stringify(c.fields)));
     return enqueueCommand(db, now, { kind: 'create_task', task: input.id });
