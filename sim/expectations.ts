@@ -1,6 +1,7 @@
 // Service-level expectations (SLOs) checked against a run's metrics. Pure: metrics in, verdicts out.
 // Latency and fairness expectations are judged on the primary policy (the one a platform would
-// deploy, first in the list); invariant violations are judged on every policy, since any is a bug.
+// deploy, first in the list); invariant violations are judged on every policy, since any is a bug,
+// and also when the scenario declares no expectations (`maxViolations` then is 0).
 import { formatDuration, formatRatio } from './report/index.ts';
 import type { ExpectationResult, PolicyMetrics } from './report/index.ts';
 import type { Expectations } from './scenario/index.ts';
@@ -48,16 +49,17 @@ export function evaluateExpectations(
   expectations: Expectations | undefined,
   runs: readonly { metrics: PolicyMetrics; unfinished: number }[],
 ): ExpectationResult[] {
-  if (!expectations || runs.length === 0) return [];
+  if (runs.length === 0) return [];
   const primary = runs[0]!;
   const out: ExpectationResult[] = [];
-  for (const rule of RULES) {
-    const limit = expectations[rule.key];
+  for (const rule of expectations ? RULES : []) {
+    const limit = expectations?.[rule.key];
     if (typeof limit === 'number') out.push(check(rule, limit, primary.metrics, primary.unfinished));
   }
+  const maxViolations = expectations?.maxViolations ?? 0;
   for (const run of runs) {
     const n = run.metrics.violationCount;
-    out.push({ description: `invariant violations ≤ ${expectations.maxViolations}`, policy: run.metrics.policy, actual: String(n), pass: n <= expectations.maxViolations });
+    out.push({ description: `invariant violations ≤ ${maxViolations}`, policy: run.metrics.policy, actual: String(n), pass: n <= maxViolations });
   }
   return out;
 }
