@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
+import { liveRunnerPid } from './runner-lock.ts';
 
 /** An engine event as the store sees it: only the fields the projection reads are typed. */
 export interface StoredEvent {
@@ -106,6 +107,11 @@ export function migrate(db: Db): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
     throw new Error(`database schema version ${version} is newer than this fairsend (${MIGRATIONS.length})`);
+  }
+  // An older runner still at work on the file would break on a schema it does not know.
+  const holder = version >= 1 && version < MIGRATIONS.length ? liveRunnerPid(db) : null;
+  if (holder !== null && holder !== process.pid) {
+    throw new DatabaseError(`database schema version ${version} needs upgrading to ${MIGRATIONS.length}, but a runner (pid ${holder}) is using it: stop that runner, then start this version of fairsend on it`);
   }
   for (let v = version; v < MIGRATIONS.length; v += 1) {
     db.transaction(() => {

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyEvents, ledgerBalances } from '../../runner/projection.ts';
 import { SCHEMA_VERSION, loadSnapshot, openDatabase, saveSnapshot } from '../../runner/store.ts';
@@ -26,6 +28,29 @@ describe('store', () => {
     db.pragma('user_version = 99');
     db.close();
     expect(() => openDatabase(file)).toThrow(`database schema version 99 is newer than this fairsend (${SCHEMA_VERSION})`);
+  });
+
+  it('does not upgrade a database an older runner is still using, and upgrades it once that runner is gone', async () => {
+    const file = join(tmp.dir, 's.db');
+    const db = openDatabase(file);
+    // As an older fairsend left it: schema 2 (no task restrictions), a live runner holding the lock.
+    db.exec('ALTER TABLE tasks DROP COLUMN services');
+    db.pragma('user_version = 2');
+    const older = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    try {
+      db.prepare('INSERT INTO runner_lock (id, pid, heartbeat_at) VALUES (1, ?, 0)').run(older.pid);
+      db.close();
+      expect(() => openDatabase(file)).toThrow(`database schema version 2 needs upgrading to ${SCHEMA_VERSION}, but a runner (pid ${older.pid}) is using it: stop that runner, then start this version of fairsend on it`);
+      const raw = new Database(file, { readonly: true });
+      expect(raw.pragma('user_version', { simple: true })).toBe(2);
+      raw.close();
+    } finally {
+      older.kill('SIGKILL');
+      await new Promise((resolve) => older.once('exit', resolve));
+    }
+    const upgraded = openDatabase(file);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    upgraded.close();
   });
 
   it('keeps one snapshot row and drops the journal entries it covers', () => {
