@@ -111,6 +111,7 @@ export class Engine {
   /** @internal */ readonly tasks = new Map<string, Task>();
   /** @internal */ readonly groups = new Map<string, AccessGroup>();
   /** @internal Task restrictions by key, registered at first use and kept. */ readonly restrictions = new Map<string, Restriction>();
+  /** @internal Ended tasks still known, oldest end first (see forgetEndedTasks). */ readonly endedTasks: Task[] = [];
   /** @internal */ readonly readyGroups = new SlotHeap<AccessGroup>();
   /** @internal */ readonly timers = new TimerQueue();
   /** @internal Recipients that are open and not in flight, over all tasks. */ queuedTotal = 0;
@@ -402,6 +403,30 @@ export class Engine {
     return this.switchTask(now, id, 'paused', 'active');
   }
 
+  /**
+   * Forgets the tasks that ended (completed, cancelled or expired) and have nothing in flight, so
+   * that a long-running shell keeps memory and snapshots in proportion to its open work, not to
+   * its history (which it keeps in its own store). A forgotten id is unknown from then on
+   * (`getTask` answers undefined, commands UNKNOWN_TASK). Changes no ledger and no decision.
+   */
+  forgetEndedTasks(now: number): Result<{ readonly forgotten: number }> {
+    const bad = this.checkTime(now);
+    if (bad) return bad;
+    this.now = now;
+    let forgotten = 0;
+    let kept = 0;
+    for (const t of this.endedTasks) {
+      if (t.inFlight === 0) {
+        this.tasks.delete(t.id);
+        forgotten++;
+      } else {
+        this.endedTasks[kept++] = t; // a cancelled task's last sends still have to report
+      }
+    }
+    this.endedTasks.length = kept;
+    return ok({ forgotten });
+  }
+
   private switchTask(now: number, id: string, from: 'active' | 'paused', to: 'active' | 'paused'): Result<void> {
     const bad = this.checkTime(now);
     if (bad) return bad;
@@ -611,6 +636,7 @@ export class Engine {
     t.state = 'completed';
     t.endedAt = now;
     t.user.openTasks--;
+    this.endedTasks.push(t);
     this.cancelTaskTimers(t);
     this.sink?.({ t: now, type: 'task_completed', task: t.id, user: t.user.id, sent: t.sent, failed: t.failed });
   }
@@ -621,6 +647,7 @@ export class Engine {
     t.state = state;
     t.endedAt = this.now;
     t.user.openTasks--;
+    this.endedTasks.push(t);
     t.cursor = t.count;
     t.clearReturned();
     t.clearRetries();

@@ -345,6 +345,8 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
     else for (const l of task.links) (l.member.ready as SlotHeap<Task>).push(l.handle, keys.k1, keys.k2, keys.k3);
     task.inReady = true;
   }
+  // Ended tasks in the order they ended, as the original engine lists them.
+  e.endedTasks.push(...[...e.tasks.values()].filter((t) => t.ended).sort((a, b) => (a.endedAt as number) - (b.endedAt as number) || a.seq - b.seq));
   for (const u of e.users.values()) {
     for (const m of u.members) {
       if (!m.eligible) continue;

@@ -12,6 +12,7 @@ export const SNAPSHOT_EVERY_CALLS = 500;
 const MUTATING = new Set([
   'addService', 'updateService', 'pauseService', 'resumeService', 'disableService', 'addUser', 'updateUser',
   'suspendUser', 'resumeUser', 'grantQuota', 'createTask', 'pauseTask', 'resumeTask', 'cancelTask', 'report', 'requeue', 'poll',
+  'forgetEndedTasks',
 ]);
 
 export interface JournalEntry {

@@ -129,7 +129,10 @@ export function openRunnerCore(
       committed = buffer.slice();
       callsSinceSnapshot += journal.length;
       if (callsSinceSnapshot >= SNAPSHOT_EVERY_CALLS && seq > 0) {
-        saveSnapshot(db, t, raw.snapshot(), seq);
+        // Ended tasks live on in the database; the engine (and so the snapshot) keeps open work only.
+        journal.length = 0;
+        engine.forgetEndedTasks(t);
+        saveSnapshot(db, t, raw.snapshot(), appendJournal(db, journal));
         callsSinceSnapshot = 0;
       }
       return value;
@@ -178,15 +181,26 @@ function createTaskFromDb(core: RunnerCore, t: number, task: string): CommandRes
   return { ok: true, value: { task, reserved: created.value.reserved, estimatedCompletionAt: created.value.estimatedCompletionAt } };
 }
 
+/**
+ * A task command's result. The engine forgets ended tasks (see forgetEndedTasks) while the database
+ * keeps them: for those, "unknown task" becomes what the user needs to hear, that it has ended.
+ */
+function onTask(core: RunnerCore, task: string, result: CommandResult): CommandResult {
+  if (result.ok || result.code !== 'UNKNOWN_TASK') return result;
+  const row = core.db.prepare('SELECT state FROM tasks WHERE id = ?').get(task) as { state: string } | undefined;
+  if (row === undefined || !['completed', 'cancelled', 'expired'].includes(row.state)) return result;
+  return { ok: false, code: 'INVALID_STATE', message: `task '${task}' is ${row.state}` };
+}
+
 function applyCommand(core: RunnerCore, t: number, command: Command): CommandResult {
   const { engine } = core;
   const wrap = (result: { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }): CommandResult =>
     (result.ok ? { ok: true, value: result.value ?? null } : refusal(result.error));
   switch (command.kind) {
     case 'create_task': return createTaskFromDb(core, t, command.task);
-    case 'pause_task': return wrap(engine.pauseTask(t, command.task));
-    case 'resume_task': return wrap(engine.resumeTask(t, command.task));
-    case 'cancel_task': return wrap(engine.cancelTask(t, command.task));
+    case 'pause_task': return onTask(core, command.task, wrap(engine.pauseTask(t, command.task)));
+    case 'resume_task': return onTask(core, command.task, wrap(engine.resumeTask(t, command.task)));
+    case 'cancel_task': return onTask(core, command.task, wrap(engine.cancelTask(t, command.task)));
     case 'pause_service': return wrap(engine.pauseService(t, command.service));
     case 'resume_service': return wrap(engine.resumeService(t, command.service));
     case 'grant_quota': return wrap(engine.grantQuota(t, command.user, command.amount));
