@@ -2,14 +2,13 @@
 // `fairsend run` (a child process, dry-run transports) sends each user's mail only through the
 // services the config lets it use, a bad group stops the runner with exit 2 naming the path, and
 // a user who joins a group in the file gets the group's services at the next start.
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadRunnerConfig } from '../../runner/config.ts';
 import { createRunner } from '../../runner/runner.ts';
-import { eventsOf, killAll, query, spawnFairsend, tempDir, until } from './fixtures.ts';
+import { childSandbox, eventsOf, query, startRunnerChild, until } from './fixtures.ts';
 import type { CliRun } from './fixtures.ts';
 
 function configYaml(bobGroup: string | null, vipAccess = '{ groups: [vip] }'): string {
@@ -26,28 +25,18 @@ function configYaml(bobGroup: string | null, vipAccess = '{ groups: [vip] }'): s
   ].join('\n');
 }
 
-const children: ChildProcess[] = [];
-const fairsend = (args: string[]): ReturnType<typeof spawnFairsend> => spawnFairsend(args, children);
-
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => { tmp = tempDir(); });
-afterEach(() => {
-  killAll(children);
-  tmp.remove();
-});
+const sandbox = childSandbox();
+const fairsend = sandbox.fairsend;
 
 describe('service access by group', () => {
   it('sends each user only through the services its groups and id allow', { timeout: 60_000 }, async () => {
-    const config = join(tmp.dir, 'runner.yaml');
-    writeFileSync(config, configYaml(null));
-    const dbFile = join(tmp.dir, 'groups.db');
-    const run = fairsend(['run', '--config', config, '--db', dbFile]);
-    await until(() => existsSync(dbFile) && query(dbFile, "SELECT 1 FROM sqlite_master WHERE name = 'runner_lock'").length === 1
-      && query(dbFile, 'SELECT pid FROM runner_lock').length === 1, 20_000, 'the runner holding the database');
-    const body = join(tmp.dir, 'm.txt');
+    const dbFile = join(sandbox.dir(), 'groups.db');
+    const run = await startRunnerChild(sandbox, configYaml(null), dbFile);
+    const config = join(sandbox.dir(), 'runner.yaml');
+    const body = join(sandbox.dir(), 'm.txt');
     writeFileSync(body, 'Hello {{name}}');
     const add = (user: string): Promise<CliRun> => {
-      const csv = join(tmp.dir, `${user}.csv`);
+      const csv = join(sandbox.dir(), `${user}.csv`);
       writeFileSync(csv, ['email,name', ...[0, 1, 2].map((i) => `${user}${i}@example.test,N${i}`)].join('\n'));
       return fairsend(['task', 'add', '--db', dbFile, '--user', user, '--csv', csv, '--subject', 'S', '--text', body, '--id', `t-${user}`]).done;
     };
@@ -69,9 +58,9 @@ describe('service access by group', () => {
   });
 
   it('a group no user belongs to stops `fairsend run` with exit 2 naming the path, before any database exists', { timeout: 30_000 }, async () => {
-    const config = join(tmp.dir, 'bad.yaml');
+    const config = join(sandbox.dir(), 'bad.yaml');
     writeFileSync(config, configYaml(null, '{ users: [ann], groups: [gold] }'));
-    const dbFile = join(tmp.dir, 'never.db');
+    const dbFile = join(sandbox.dir(), 'never.db');
     expect(await fairsend(['run', '--config', config, '--db', dbFile]).done).toEqual({
       code: 2, signal: null, stdout: '', stderr: `fairsend: ${config}: services[0].access.groups names unknown group "gold"\n`,
     });

@@ -2,14 +2,13 @@
 // `fairsend run` and real SQLite files): 0 applied, 2 refused, 3 queued because the runner holding
 // the database did not answer in time (SIGSTOP makes it a runner that stalls). Every command is
 // applied exactly once, whoever applies it, and the ledger shows it once.
-import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadRunnerConfig } from '../../runner/config.ts';
 import { createRunner } from '../../runner/runner.ts';
-import { killAll, query, spawnFairsend, tempDir, until } from './fixtures.ts';
+import { childSandbox, query, startRunnerChild, until } from './fixtures.ts';
 
 const CONFIG = [
   'from: Shop <shop@example.test>',
@@ -21,37 +20,16 @@ const CONFIG = [
   '',
 ].join('\n');
 
-const children: ChildProcess[] = [];
-const fairsend = (args: string[]): ReturnType<typeof spawnFairsend> => spawnFairsend(args, children);
-
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => { tmp = tempDir(); });
-afterEach(() => {
-  killAll(children);
-  tmp.remove();
-});
-
-/** `fairsend run` in a child, resolved once it holds the database. */
-async function startRunner(dbFile: string): Promise<ReturnType<typeof spawnFairsend>> {
-  const config = join(tmp.dir, 'runner.yaml');
-  writeFileSync(config, CONFIG);
-  const run = fairsend(['run', '--config', config, '--db', dbFile]);
-  await until(() => {
-    try {
-      return query<{ pid: number }>(dbFile, 'SELECT pid FROM runner_lock')[0]?.pid === run.proc.pid && query(dbFile, 'SELECT 1 FROM engine_snapshot').length === 1;
-    } catch {
-      return false;
-    }
-  }, 20_000, 'the runner holding the database');
-  return run;
-}
+const sandbox = childSandbox();
+const fairsend = sandbox.fairsend;
+const startRunner = (dbFile: string): ReturnType<typeof startRunnerChild> => startRunnerChild(sandbox, CONFIG, dbFile);
 
 const grants = (dbFile: string): number[] =>
   query<{ amount: number }>(dbFile, "SELECT amount FROM ledger WHERE user = 'alice' AND kind = 'grant' ORDER BY seq").map((r) => r.amount);
 
 describe('operator commands say how they ended', () => {
   it('exit 3 while the runner holding the database does not answer; it applies the command once it does', { timeout: 60_000 }, async () => {
-    const dbFile = join(tmp.dir, 'live.db');
+    const dbFile = join(sandbox.dir(), 'live.db');
     const runner = await startRunner(dbFile);
     const pid = runner.proc.pid ?? 0;
     expect(await fairsend(['quota', 'grant', 'alice', '5', '--db', dbFile]).done)
@@ -61,9 +39,9 @@ describe('operator commands say how they ended', () => {
     expect([queued.code, queued.stdout]).toEqual([3, '']);
     expect(queued.stderr).toMatch(new RegExp(`^fairsend: quota grant alice: queued as command 2, not applied yet: after 3000 ms the runner holding the database \\(pid ${pid}, last heartbeat \\d+ s ago\\) has not picked it up; it will apply it\\. Do not send it again; \`fairsend command 2 --db ${dbFile}\` waits for its result\\.\n$`));
     expect(query(dbFile, 'SELECT id, status FROM commands ORDER BY id')).toEqual([{ id: 1, status: 'done' }, { id: 2, status: 'pending' }]);
-    const csv = join(tmp.dir, 'c.csv');
+    const csv = join(sandbox.dir(), 'c.csv');
     writeFileSync(csv, 'email\na@example.test\n');
-    const body = join(tmp.dir, 'm.txt');
+    const body = join(sandbox.dir(), 'm.txt');
     writeFileSync(body, 'Hello');
     const [added, asked] = await Promise.all([
       fairsend(['task', 'add', '--db', dbFile, '--user', 'alice', '--csv', csv, '--subject', 'S', '--text', body, '--id', 'late']).done,
@@ -86,7 +64,7 @@ describe('operator commands say how they ended', () => {
   });
 
   it('a runner that dies while the CLI waits: the CLI takes the database over and applies the command itself', { timeout: 60_000 }, async () => {
-    const dbFile = join(tmp.dir, 'dies.db');
+    const dbFile = join(sandbox.dir(), 'dies.db');
     const runner = await startRunner(dbFile);
     runner.proc.kill('SIGSTOP');
     const grant = fairsend(['quota', 'grant', 'alice', '9', '--db', dbFile]);
@@ -98,11 +76,11 @@ describe('operator commands say how they ended', () => {
   });
 
   it('a database no runner has set up: exit 2, the command is dropped, and a runner started later does not apply it', { timeout: 60_000 }, async () => {
-    const dbFile = join(tmp.dir, 'empty.db');
+    const dbFile = join(sandbox.dir(), 'empty.db');
     writeFileSync(dbFile, '');
-    const csv = join(tmp.dir, 'c.csv');
+    const csv = join(sandbox.dir(), 'c.csv');
     writeFileSync(csv, 'email\na@example.test\n');
-    const body = join(tmp.dir, 'm.txt');
+    const body = join(sandbox.dir(), 'm.txt');
     writeFileSync(body, 'Hello');
     const refusal = 'NOT_STARTED: no runner has set up this database yet (it has no users, services or engine); start `fairsend run --config FILE` on it, then send the command again (it was dropped, not queued)';
     const [grant, add] = await Promise.all([
@@ -112,7 +90,7 @@ describe('operator commands say how they ended', () => {
     expect(grant).toEqual({ code: 2, signal: null, stdout: '', stderr: `fairsend: quota grant alice refused: ${refusal}\n` });
     expect(add).toEqual({ code: 2, signal: null, stdout: '', stderr: `fairsend: task early refused: ${refusal}\n` });
     expect(query(dbFile, 'SELECT count(*) AS n FROM tasks')).toEqual([{ n: 0 }]);
-    const config = join(tmp.dir, 'runner.yaml');
+    const config = join(sandbox.dir(), 'runner.yaml');
     writeFileSync(config, CONFIG);
     const runner = createRunner(loadRunnerConfig(config), { dbFile, logger: pino({ level: 'silent' }) });
     runner.start();

@@ -2,11 +2,12 @@
 // helpers that read what the runner committed.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
+import { afterEach, beforeEach } from 'vitest';
 import { parseRunnerConfig } from '../../runner/config.ts';
 import type { RunnerConfig } from '../../runner/config.ts';
 
@@ -78,4 +79,39 @@ export function query<T>(dbFile: string, sql: string, ...params: unknown[]): T[]
   } finally {
     db.close();
   }
+}
+
+/**
+ * A fresh temp dir and the `fairsend` children of each test in the calling file: created before
+ * each test, killed (SIGKILL) and removed after it, whatever the test left behind.
+ */
+export function childSandbox(): { dir: () => string; fairsend: (args: string[]) => ReturnType<typeof spawnFairsend> } {
+  const children: ChildProcess[] = [];
+  let tmp: ReturnType<typeof tempDir> | undefined;
+  beforeEach(() => { tmp = tempDir(); });
+  afterEach(() => {
+    killAll(children);
+    tmp?.remove();
+  });
+  return {
+    dir: () => (tmp as ReturnType<typeof tempDir>).dir,
+    fairsend: (args) => spawnFairsend(args, children),
+  };
+}
+
+/** Writes `config` and starts `fairsend run` in a child, resolved once it holds the database with an engine. */
+export async function startRunnerChild(
+  sandbox: ReturnType<typeof childSandbox>, config: string, dbFile: string,
+): Promise<ReturnType<typeof spawnFairsend>> {
+  const file = join(sandbox.dir(), 'runner.yaml');
+  writeFileSync(file, config);
+  const run = sandbox.fairsend(['run', '--config', file, '--db', dbFile]);
+  await until(() => {
+    try {
+      return query<{ pid: number }>(dbFile, 'SELECT pid FROM runner_lock')[0]?.pid === run.proc.pid && query(dbFile, 'SELECT 1 FROM engine_snapshot').length === 1;
+    } catch {
+      return false; // not created or not migrated yet
+    }
+  }, 20_000, 'the runner holding the database');
+  return run;
 }

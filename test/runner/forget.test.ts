@@ -1,26 +1,19 @@
 // A long-running runner keeps its engine (and so every snapshot) to the open work: ended tasks are
 // forgotten by the engine at each periodic snapshot and live on in the database, and commands on
 // them still get a clear answer. Real SQLite file, real CLI for the command.
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRunner } from '../../runner/runner.ts';
 import { importTask } from '../../runner/task-import.ts';
 import { createMemoryTransport } from '../../runner/transport.ts';
-import { contactsCsv, killAll, query, smtpConfig, spawnFairsend, tempDir, until } from './fixtures.ts';
+import { childSandbox, contactsCsv, query, smtpConfig, until } from './fixtures.ts';
 
-const children: ChildProcess[] = [];
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => { tmp = tempDir(); });
-afterEach(() => {
-  killAll(children);
-  tmp.remove();
-});
+const sandbox = childSandbox();
 
 describe('ended tasks leave the engine, not the database', () => {
   it('snapshots hold only open tasks; a command on an ended one says it has ended', { timeout: 60_000 }, async () => {
-    const dbFile = join(tmp.dir, 'f.db');
+    const dbFile = join(sandbox.dir(), 'f.db');
     const config = smtpConfig(2525, { users: [{ id: 'alice', quota: 2_000 }] }, { intervalMs: 1 });
     const runner = createRunner(config, { dbFile, logger: pino({ level: 'silent' }), transports: { smtp1: createMemoryTransport() } });
     runner.start();
@@ -46,7 +39,7 @@ describe('ended tasks leave the engine, not the database', () => {
       { id: 'second', state: 'completed', sent: 400 },
       { id: 'third', state: 'completed', sent: 1 },
     ]);
-    const cancel = await spawnFairsend(['task', 'cancel', 'first', '--db', dbFile], children).done;
+    const cancel = await sandbox.fairsend(['task', 'cancel', 'first', '--db', dbFile]).done;
     expect([cancel.code, cancel.stderr]).toEqual([2, "fairsend: task cancel first refused: INVALID_STATE: task 'first' is completed\n"]);
   });
 });

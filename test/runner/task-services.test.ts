@@ -2,11 +2,10 @@
 // `fairsend run` (a child process, dry-run transports), every recipient goes through the named
 // service only, and a service that does not exist or is closed to the user is refused (exit 2) with
 // the engine's message, keeping nothing.
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { killAll, query, spawnFairsend, tempDir, until } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { childSandbox, query, startRunnerChild, until } from './fixtures.ts';
 import type { CliRun } from './fixtures.ts';
 
 const CONFIG = [
@@ -22,28 +21,18 @@ const CONFIG = [
   '',
 ].join('\n');
 
-const children: ChildProcess[] = [];
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => { tmp = tempDir(); });
-afterEach(() => {
-  killAll(children);
-  tmp.remove();
-});
+const sandbox = childSandbox();
 
 describe('task add --services', () => {
   it('sends only through the named services; an unknown or closed one is refused with exit 2', { timeout: 60_000 }, async () => {
-    const config = join(tmp.dir, 'runner.yaml');
-    writeFileSync(config, CONFIG);
-    const dbFile = join(tmp.dir, 'r.db');
-    const run = spawnFairsend(['run', '--config', config, '--db', dbFile], children);
-    await until(() => existsSync(dbFile) && query(dbFile, "SELECT 1 FROM sqlite_master WHERE name = 'runner_lock'").length === 1
-      && query(dbFile, 'SELECT pid FROM runner_lock').length === 1, 20_000, 'the runner holding the database');
-    const body = join(tmp.dir, 'm.txt');
+    const dbFile = join(sandbox.dir(), 'r.db');
+    const run = await startRunnerChild(sandbox, CONFIG, dbFile);
+    const body = join(sandbox.dir(), 'm.txt');
     writeFileSync(body, 'Hello');
-    const csv = join(tmp.dir, 'c.csv');
+    const csv = join(sandbox.dir(), 'c.csv');
     writeFileSync(csv, ['email', ...[0, 1, 2, 3].map((i) => `c${i}@example.test`)].join('\n'));
     const add = (id: string, services: string): Promise<CliRun> =>
-      spawnFairsend(['task', 'add', '--db', dbFile, '--user', 'ann', '--csv', csv, '--subject', 'S', '--text', body, '--id', id, '--services', services], children).done;
+      sandbox.fairsend(['task', 'add', '--db', dbFile, '--user', 'ann', '--csv', csv, '--subject', 'S', '--text', body, '--id', id, '--services', services]).done;
 
     const ok = await add('only-ses', 'ses');
     expect([ok.code, ok.stdout.split(';')[0]]).toEqual([0, 'task only-ses: 4 recipients accepted, 0 rejected']);
