@@ -304,6 +304,27 @@ export class UserCommand implements fc.Command<Model, Real> {
   toString(): string { return `${this.kind}(u${this.user})`; }
 }
 
+/** forgetEndedTasks: exactly the ended tasks with nothing in flight go; nothing else changes. */
+export class ForgetCommand implements fc.Command<Model, Real> {
+  check(): boolean { return true; }
+  run(model: Model, real: Real): void {
+    const gone = model.m.tasks.filter((t) => t.forgotten !== true && ['completed', 'cancelled', 'expired'].includes(t.state) && t.inFlight.length === 0);
+    const r = real.engine.forgetEndedTasks(real.now);
+    const problems: string[] = [];
+    if (!r.ok || r.value.forgotten !== gone.length) problems.push(`forgetEndedTasks answered ${JSON.stringify(r)}, model forgets ${gone.map((t) => t.id).join(', ') || 'nothing'}`);
+    if (take(real).length > 0) problems.push('forgetEndedTasks emitted events');
+    for (const t of gone) {
+      t.forgotten = true;
+      if (real.engine.getTask(t.id) !== undefined) problems.push(`${t.id} is still known after forgetEndedTasks`);
+    }
+    for (const t of model.m.tasks) if (t.forgotten !== true && real.engine.getTask(t.id) === undefined) problems.push(`${t.id} was forgotten but should not be`);
+    fail(problems);
+    checkLedger(model, real);
+    settle(model, real);
+  }
+  toString(): string { return 'forgetEndedTasks()'; }
+}
+
 export class SnapshotCommand implements fc.Command<Model, Real> {
   check(): boolean { return true; }
   run(model: Model, real: Real): void {
@@ -351,6 +372,7 @@ export function commandArbs(userIds: readonly string[]): fc.Arbitrary<fc.Command
       .map(([k, s, r]) => new ServiceCommand(k, s, r)),
     fc.tuple(fc.constantFrom('suspendUser' as const, 'resumeUser' as const), idx).map(([k, u]) => new UserCommand(k, u)),
     fc.constant(new SnapshotCommand()),
+    fc.constant(new ForgetCommand()),
     fc.tuple(idx, fc.record({
       intervalMs: fc.integer({ min: 1, max: 8 }).map((x) => x * 1_000),
       windows: fc.array(windowArb, { maxLength: 2 }),

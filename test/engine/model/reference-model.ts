@@ -43,6 +43,8 @@ export interface ModelTask {
   count: number;
   /** The services it is restricted to, or null for any of its user's. */
   services: string[] | null;
+  /** Dropped by forgetEndedTasks: the engine no longer knows its id. */
+  forgotten?: boolean;
   /** Next fresh recipient; fresh recipients go out in index order. */
   cursor: number;
   /** Recipients handed back by service_error / service_quota_reached: head of the task, same attempt. */
@@ -129,7 +131,7 @@ export class ReferenceModel {
 
   expectTaskCommand(kind: 'pauseTask' | 'resumeTask' | 'cancelTask', id: string): Expect {
     const t = this.task(id);
-    if (t === undefined) return { ok: false, codes: ['UNKNOWN_TASK'] };
+    if (t === undefined || t.forgotten === true) return { ok: false, codes: ['UNKNOWN_TASK'] };
     const allowed = kind === 'pauseTask' ? t.state === 'active' : kind === 'resumeTask' ? t.state === 'paused' : t.state === 'active' || t.state === 'paused';
     return allowed ? { ok: true } : { ok: false, codes: ['INVALID_STATE'] };
   }
