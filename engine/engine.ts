@@ -918,14 +918,9 @@ export class Engine {
     const m = new Member(u, g);
     g.members.set(u.id, m);
     u.members.push(m);
-    // A new member has no restricted task linked yet: it is eligible through the user's own queue.
-    if (u.state === 'active' && u.ready.size > 0) {
-      this.policy.onMemberEligible(m);
-      this.policy.memberKeys(m, this.keys);
-      g.eligible.push(m.handle, this.keys.k1, this.keys.k2, this.keys.k3);
-      m.eligible = true;
-      this.refreshGroup(g);
-    }
+    // A new member has no restricted task linked yet: it is eligible through the user's own queue,
+    // and a user that could send nowhere before returns to the competition by the usual rule.
+    if (u.state === 'active' && u.ready.size > 0) this.refreshUser(u);
     return m;
   }
 
