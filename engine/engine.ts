@@ -1087,10 +1087,6 @@ export class Engine {
  * windows do not bind (sends per ms), how many sends their windows allow in a burst, and their
  * long-run rate once the windows do bind.
  */
-function lessOrEqual(a1: number, a2: number, a3: number, b: Keys): boolean {
-  return a1 < b.k1 || (a1 === b.k1 && (a2 < b.k2 || (a2 === b.k2 && a3 <= b.k3)));
-}
-
 function summarizeGroup(g: AccessGroup, version: number): void {
   let usable = 0;
   let paceRate = 0;
@@ -1109,6 +1105,11 @@ function summarizeGroup(g: AccessGroup, version: number): void {
   g.burst = burst;
   g.ratePerMs = rate;
   g.summaryVersion = version;
+}
+
+/** (a1, a2, a3) <= the keys in `b`, lexicographically. */
+function lessOrEqual(a1: number, a2: number, a3: number, b: Keys): boolean {
+  return a1 < b.k1 || (a1 === b.k1 && (a2 < b.k2 || (a2 === b.k2 && a3 <= b.k3)));
 }
 
 /** The next task a member's user sends through the member's group: its own queue's or a restricted one. */
