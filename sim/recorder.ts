@@ -189,12 +189,13 @@ export class Recorder {
       if (s.access !== 'all') for (const u of s.access) (accessOf.get(u) ?? accessOf.set(u, []).get(u)!).push(j);
     });
     const anyAll = this.scenario.services.some((s) => s.access === 'all');
+    const onlyOn = restrictedUsers(this.scenario);
     const alloc = maxMinAllocation({
       capacities: this.scenario.services.map((s) => serviceCapacity(s, spanMs)),
       users: this.scenario.users.map((u, i) => ({
         demand: this.userDemand[i]!,
         weight: u.weight,
-        access: anyAll && !accessOf.has(u.id) ? 'all' : withAll(accessOf.get(u.id) ?? [], anyAll, this.scenario),
+        access: onlyOn.get(u.id) ?? (anyAll && !accessOf.has(u.id) ? 'all' : withAll(accessOf.get(u.id) ?? [], anyAll, this.scenario)),
       })),
     });
     const total = this.userSends.reduce((a, b) => a + b, 0);
@@ -259,6 +260,29 @@ export class Recorder {
 }
 
 /** A user's service indices, plus every service open to all when some are. */
+/**
+ * Users every one of whose campaigns is restricted: they can only be served by the union of those
+ * restrictions (service indices), so that is what their fair share is computed over. A user with
+ * any unrestricted campaign may use all its services, as before.
+ */
+function restrictedUsers(scenario: ResolvedScenario): Map<string, number[]> {
+  const index = new Map(scenario.services.map((s, j) => [s.id, j]));
+  const only = new Map<string, Set<number>>();
+  const free = new Set<string>();
+  for (const a of scenario.arrivals) {
+    if (a.services === undefined) {
+      free.add(a.user);
+      continue;
+    }
+    const set = only.get(a.user) ?? new Set<number>();
+    for (const id of a.services) set.add(index.get(id)!);
+    only.set(a.user, set);
+  }
+  const out = new Map<string, number[]>();
+  for (const [user, set] of only) if (!free.has(user)) out.set(user, [...set].sort((a, b) => a - b));
+  return out;
+}
+
 function withAll(own: number[], anyAll: boolean, scenario: ResolvedScenario): number[] {
   if (!anyAll) return own;
   const set = new Set(own);
