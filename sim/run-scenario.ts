@@ -4,10 +4,11 @@ import { extname } from 'node:path';
 import type { EngineEvent } from '../engine/index.ts';
 import { EventLog } from './event-log.ts';
 import { evaluateExpectations } from './expectations.ts';
-import { FAIRNESS_CHECK_MAX_USERS, checkersFor, watchInvariants } from './invariants.ts';
+import { checkersForPolicy, createCheckers } from './checkers/index.ts';
+import type { CheckerName } from './checkers/index.ts';
 import { simulate } from './simulate.ts';
 import type { ExtraMetrics } from './recorder.ts';
-import type { ExpectationResult, PolicyMetrics, ReportInput } from './report/index.ts';
+import type { ExpectationResult, PolicyMetrics, ReportInput, ViolationReport } from './report/index.ts';
 import type { PolicyName, ResolvedScenario } from './scenario/index.ts';
 
 export interface RunOptions {
@@ -83,7 +84,6 @@ export function facts(s: ResolvedScenario, options: RunOptions = {}): string[] {
   const days = s.durationMs / 86_400_000;
   const notes: string[] = [];
   if (options.checkInvariants === false) notes.push('invariant checkers off');
-  else if (!checkersFor('fair', s.users.length).includes('fairness')) notes.push(`fairness checker skipped (over ${FAIRNESS_CHECK_MAX_USERS} users)`);
   return [
     `${s.users.length} users`,
     `${s.services.length} services`,
@@ -94,11 +94,33 @@ export function facts(s: ResolvedScenario, options: RunOptions = {}): string[] {
   ];
 }
 
+interface InvariantWatch {
+  observe: (e: EngineEvent) => void;
+  finish: () => { count: number; violations: ViolationReport[] };
+}
+
+/**
+ * The invariant checkers of sim/checkers (shared with the property tests) on every engine event of
+ * a run; fairness is judged only under the fair policy, the only one that promises it. All of them
+ * cost O(log n) or less per event, so they run whatever the scenario's size.
+ */
+function watchInvariants(checkers: readonly CheckerName[], chargeFailures: boolean): InvariantWatch {
+  // The quota checker must know whether failures are charged, or it flags every charged failure.
+  const set = createCheckers(checkers, { chargeFailures });
+  return {
+    observe: (e) => set.push(e),
+    finish: () => {
+      set.finish();
+      return { count: set.violationCount(), violations: set.violations().map((v) => ({ checker: v.checker, message: v.message, events: v.events })) };
+    },
+  };
+}
+
 function runPolicy(s: ResolvedScenario, policy: PolicyName, options: RunOptions, several: boolean): PolicyRun {
   const log = options.hashEvents === false && options.eventsPath === undefined
     ? null
     : new EventLog(options.eventsPath === undefined ? null : eventsPathFor(options.eventsPath, policy, several));
-  const watch = options.checkInvariants === false ? null : watchInvariants(policy, s.users.length, s.engine.chargeFailures ?? false);
+  const watch = options.checkInvariants === false ? null : watchInvariants(checkersForPolicy(policy), s.engine.chargeFailures ?? false);
   const observers: ((e: EngineEvent) => void)[] = [];
   if (log) observers.push(log.add);
   if (watch) observers.push(watch.observe);
@@ -138,7 +160,7 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): Scen
     pass,
     eventHashes: Object.fromEntries(metrics.filter((m) => m.eventHash).map((m) => [m.policy, m.eventHash!])),
     ledger: Object.fromEntries(runs.map((r) => [r.metrics.policy, r.extra.ledgerMismatches])),
-    checkers: Object.fromEntries(policies.map((p) => [p, options.checkInvariants === false ? [] : checkersFor(p, s.users.length)])),
+    checkers: Object.fromEntries(policies.map((p) => [p, options.checkInvariants === false ? [] : checkersForPolicy(p)])),
   };
   return { report, summary, runs, pass };
 }

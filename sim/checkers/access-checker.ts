@@ -1,13 +1,16 @@
 /**
  * Invariant 5: a user's sub-task is only ever sent through a service that user may use, under the
- * access list in force at the time of the dispatch. O(1) per dispatch.
+ * access list in force at the time of the dispatch, and a task restricted to some services
+ * (`task_created.services`) only through those. O(1) per dispatch.
  */
 import { BaseChecker } from './checker.ts';
-import type { CheckedEvent, DispatchEvent, ServiceSpecChange } from './checked-event.ts';
+import type { CheckedEvent, DispatchEvent, ServiceSpecChange, TaskCreated } from './checked-event.ts';
 
 export class AccessChecker extends BaseChecker {
   /** null means every user may use the service. */
   private readonly access = new Map<string, ReadonlySet<string> | null>();
+  /** The restricted tasks only (the others may use whatever their user may use). */
+  private readonly restrictions = new Map<string, ReadonlySet<string>>();
 
   constructor() {
     super('access');
@@ -19,6 +22,9 @@ export class AccessChecker extends BaseChecker {
       this.access.set(service, spec.access === 'all' ? null : new Set(spec.access));
     } else if (e.type === 'dispatch') {
       this.onDispatch(e as DispatchEvent);
+    } else if (e.type === 'task_created') {
+      const { task, services } = e as TaskCreated;
+      if (services !== undefined) this.restrictions.set(task, new Set(services));
     }
   }
 
@@ -27,6 +33,10 @@ export class AccessChecker extends BaseChecker {
     if (allowed === undefined) this.log.add(`dispatch on unknown service '${e.service}'`, [e]);
     else if (allowed !== null && !allowed.has(e.user)) {
       this.log.add(`user '${e.user}' sent through service '${e.service}', whose access list is ${listText(allowed)}`, [e]);
+    }
+    const only = this.restrictions.size === 0 ? undefined : this.restrictions.get(e.task);
+    if (only !== undefined && !only.has(e.service)) {
+      this.log.add(`task '${e.task}' sent through service '${e.service}', but it may only use ${listText(only)}`, [e]);
     }
   }
 }

@@ -73,6 +73,8 @@ export interface TaskCreated extends CheckedEvent {
   readonly startAt: number;
   /** Weight among the user's tasks (default 1). */
   readonly weight?: number;
+  /** The only services the task may use, when it is restricted (otherwise all of its user's). */
+  readonly services?: readonly string[];
 }
 
 /** `task_started`, `task_paused`, `task_resumed`, `retry_due`, `user_*` and similar: ids only. */

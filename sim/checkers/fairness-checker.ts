@@ -16,6 +16,13 @@
  * finished, and has a recipient ready (never sent, returned to the head by a throttling reply, or a
  * retry whose `retry_due` fired); a user when it is not suspended and has a backlogged task. When
  * unsure it errs towards "not backlogged", which can only skip a check, never invent a violation.
+ *
+ * A task restricted to some services (`task_created.services`) competes on fewer services than its
+ * user may use, so the user is not compared with others while such a task is backlogged, and tasks
+ * are compared only with tasks of the same user under the same restriction (or none).
+ *
+ * Cost: O(log-ish) per event, see pair-spread.ts; a user's access set is recomputed only when it
+ * becomes backlogged, or for the backlogged users when a service's access changes.
  */
 import { BaseChecker } from './checker.ts';
 import type { CheckedEvent, DispatchEvent, OutcomeEvent, ServiceSpecChange, TaskCreated, TaskEvent, UserAdded, UserEvent } from './checked-event.ts';
@@ -23,8 +30,9 @@ import { PairSpread } from './pair-spread.ts';
 
 interface UserState {
   suspended: boolean;
-  /** Tasks of this user currently backlogged. */
+  /** Tasks of this user currently backlogged, and how many of them are restricted to some services. */
   readyTasks: number;
+  readyRestricted: number;
   weight: number;
 }
 
@@ -38,12 +46,19 @@ interface TaskState {
   /** Retries that are due or returned; may undercount, never overcounts. */
   retries: number;
   backlogged: boolean;
+  /** Set when the task may use only some of its user's services. */
+  restricted: boolean;
 }
 
 export class FairnessChecker extends BaseChecker {
   private readonly users = new Map<string, UserState>();
   private readonly tasks = new Map<string, TaskState>();
   private readonly access = new Map<string, ReadonlySet<string> | null>();
+  /** Per user, the services that list it by name (services open to all are counted apart). */
+  private readonly listedIn = new Map<string, Set<string>>();
+  /** A number for the set of services open to all, the same number for the same set. */
+  private readonly openSets = new Map<string, number>();
+  private openSet = 0;
   private readonly userPairs = new PairSpread(this.log, (a, wa, b, wb) => `users '${a}' (weight ${wa}) and '${b}' (weight ${wb})`);
   private readonly taskPairs = new PairSpread(this.log, (a, wa, b, wb) => `tasks '${a}' (weight ${wa}) and '${b}' (weight ${wb}) of user '${this.tasks.get(a)?.user ?? '?'}'`);
 
@@ -67,17 +82,25 @@ export class FairnessChecker extends BaseChecker {
   }
 
   private onService(e: ServiceSpecChange): void {
-    this.access.set(e.service, e.spec.access === 'all' ? null : new Set(e.spec.access));
-    for (const [id, u] of this.users) this.userPairs.set(id, u.weight, this.accessKey(id));
+    const before = this.access.get(e.service);
+    if (before) for (const u of before) this.listedIn.get(u)?.delete(e.service);
+    const after = e.spec.access === 'all' ? null : new Set(e.spec.access);
+    this.access.set(e.service, after);
+    if (after) for (const u of after) (this.listedIn.get(u) ?? this.listedIn.set(u, new Set()).get(u)!).add(e.service);
+    const open = [...this.access].filter(([, set]) => set === null).map(([id]) => id).sort().join('\u0000');
+    this.openSet = this.openSets.get(open) ?? this.openSets.set(open, this.openSets.size).get(open)!;
+    // Only backlogged users are being compared; the others get their access set when they join.
+    for (const [id, u] of this.users) if (u.readyTasks > 0 && this.userPairs.isBacklogged(id)) this.userPairs.set(id, u.weight, this.accessKey(id));
   }
 
-  /** The sorted list of services the user may use. */
+  /** Names the set of services the user may use: equal keys for equal sets. */
   private accessKey(user: string): string {
-    return [...this.access].filter(([, set]) => set === null || set.has(user)).map(([s]) => s).sort().join('\u0000');
+    const listed = this.listedIn.get(user);
+    return `${this.openSet}|${listed === undefined ? '' : [...listed].sort().join('\u0000')}`;
   }
 
   private onUserAdded(e: UserAdded): void {
-    this.users.set(e.user, { suspended: false, readyTasks: 0, weight: e.weight });
+    this.users.set(e.user, { suspended: false, readyTasks: 0, readyRestricted: 0, weight: e.weight });
     this.userPairs.set(e.user, e.weight, this.accessKey(e.user));
   }
 
@@ -85,20 +108,22 @@ export class FairnessChecker extends BaseChecker {
     const u = this.users.get(e.user);
     if (u === undefined || e.weight === undefined) return;
     u.weight = e.weight;
-    this.userPairs.set(e.user, e.weight, this.accessKey(e.user));
+    this.userPairs.set(e.user, e.weight, this.userPairs.isBacklogged(e.user) ? this.accessKey(e.user) : '');
   }
 
   private onSuspend(e: UserEvent): void {
     const u = this.users.get(e.user);
     if (u === undefined) return;
     u.suspended = e.type === 'user_suspended';
-    this.userPairs.setBacklogged(e.user, !u.suspended && u.readyTasks > 0);
+    this.refreshUser(e.user, u);
   }
 
   private onTaskCreated(e: TaskCreated): void {
-    const t: TaskState = { user: e.user, started: e.startAt <= e.t, paused: false, ended: false, fresh: e.recipients, retries: 0, backlogged: false };
+    const restricted = e.services !== undefined;
+    const t: TaskState = { user: e.user, started: e.startAt <= e.t, paused: false, ended: false, fresh: e.recipients, retries: 0, backlogged: false, restricted };
     this.tasks.set(e.task, t);
-    this.taskPairs.set(e.task, e.weight ?? 1, e.user);
+    // Tasks compete only with tasks of the same user that may use the same services.
+    this.taskPairs.set(e.task, e.weight ?? 1, restricted ? `${e.user}\u0001${[...e.services!].sort().join('\u0000')}` : e.user);
     this.refreshTask(e.task, t);
   }
 
@@ -144,6 +169,14 @@ export class FairnessChecker extends BaseChecker {
     const u = this.users.get(t.user);
     if (u === undefined) return;
     u.readyTasks += backlogged ? 1 : -1;
-    this.userPairs.setBacklogged(t.user, !u.suspended && u.readyTasks > 0);
+    if (t.restricted) u.readyRestricted += backlogged ? 1 : -1;
+    this.refreshUser(t.user, u);
+  }
+
+  private refreshUser(id: string, u: UserState): void {
+    const backlogged = !u.suspended && u.readyTasks > 0 && u.readyRestricted === 0;
+    if (backlogged === this.userPairs.isBacklogged(id)) return;
+    if (backlogged) this.userPairs.set(id, u.weight, this.accessKey(id));
+    this.userPairs.setBacklogged(id, backlogged);
   }
 }

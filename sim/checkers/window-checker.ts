@@ -71,6 +71,8 @@ export class WindowChecker extends BaseChecker {
   private onDispatch(e: DispatchEvent): void {
     const s = this.services.get(e.service);
     if (s === undefined) return; // the interval checker reports unknown services
+    // A service that never had a window keeps no history (trimming would drop this start at once).
+    if (s.historyMs === 0) return;
     s.starts.push(e);
     this.trim(s, e.t);
     for (const w of s.windows) {
