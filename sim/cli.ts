@@ -1,25 +1,29 @@
 // The planning sub-commands of `fairsend`: sim, sweep, validate, schema. This is the imperative
 // shell: it reads files, runs the pure pieces, prints, and writes outputs under temporary names that
 // are renamed only once everything succeeded. Exit codes: 0 ok, 1 an expectation failed, 2 bad input.
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { renderReport, renderSweepReport, formatDuration, formatRatio } from './report/index.ts';
-import type { PolicyMetrics, SweepPoint } from './report/index.ts';
+import { renderSweepReport, refusedText, formatDuration, formatRatio } from './report/index.ts';
+import type { ExpectationResult, PolicyMetrics, SweepPoint } from './report/index.ts';
 import { DEFAULT_SCENARIO, POLICIES, openScenarioDocument, openScenarioFile, readScenarioDocument, scenarioJsonSchema } from './scenario/index.ts';
-import type { Checked, OpenedScenario, PolicyName, ResolvedScenario } from './scenario/index.ts';
+import type { Checked, OpenedScenario, PolicyName, ResolvedScenario, Scenario } from './scenario/index.ts';
 import { setUpEngine } from './simulate.ts';
 import { eventsPathFor, runScenario } from './run-scenario.ts';
 import { refusedCount } from './expectations.ts';
 import { checkOutputs, removeCreated } from './output-paths.ts';
 import type { OutputTarget } from './output-paths.ts';
-import type { RunOptions, ScenarioRun } from './run-scenario.ts';
+import type { RunOptions } from './run-scenario.ts';
+import type { SimJob, SimReply } from './sim-worker.ts';
 import { MAX_SWEEP_POINTS, checkVariations, combinations, parseVary, setPath, sweepInput } from './sweep.ts';
 import type { Variation } from './sweep.ts';
 
 const EXIT_EXPECTATION = 1;
 const EXIT_BAD_INPUT = 2;
+/** 128 + the signal number, as shells report a process a signal ended. */
+const EXIT_SIGNAL: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
 
 class BadInput extends Error {
   constructor(readonly errors: string[]) {
@@ -47,10 +51,11 @@ function parsePolicies(text: string | undefined): PolicyName[] | undefined {
 }
 
 /**
- * Writes every file under a temporary name first, then renames them all: no half-written output.
+ * Writes every file under a temporary name first, then renames them all, then moves the files
+ * already written elsewhere (`moves`, staged event logs): no half-written output.
  * Call `checkOutputs` first; a failure here (disk full, a race) is still bad input, not a crash.
  */
-function writeOutputs(option: string, files: Record<string, string>): void {
+function writeOutputs(option: string, files: Record<string, string>, moves: readonly [string, string][] = []): void {
   const temps: [string, string][] = [];
   try {
     for (const [path, content] of Object.entries(files)) {
@@ -59,6 +64,7 @@ function writeOutputs(option: string, files: Record<string, string>): void {
       writeFileSync(temp, content);
     }
     for (const [temp, path] of temps) renameSync(temp, path);
+    for (const [from, to] of moves) renameSync(from, to);
   } catch (err) {
     for (const [temp] of temps) rmSync(temp, { force: true });
     throw new BadInput([`${option}: cannot write ${dirname(temps.at(-1)?.[1] ?? '')} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
@@ -68,8 +74,10 @@ function writeOutputs(option: string, files: Record<string, string>): void {
 function openFromArg(file: string | undefined, seed: number | undefined): OpenedScenario {
   const opened = file === undefined ? openScenarioDocument(DEFAULT_SCENARIO, process.cwd(), seed) : openScenarioFile(file, seed);
   const value = must(opened);
-  // The engine has the last word on a few things (time zones, window shapes): ask it before running.
-  must(setUpEngine(value.resolved, value.resolved.policies[0]!, () => {}));
+  // The engine has the last word on a few things (window shapes): ask it before running. Its
+  // messages name the service but not the file, so the file goes in front like every other message.
+  const engine = setUpEngine(value.resolved, value.resolved.policies[0]!, () => {});
+  if (!engine.ok) throw new BadInput(engine.errors.map((e) => `${file ?? 'the built-in default scenario'}: ${e}`));
   return value;
 }
 
@@ -106,49 +114,147 @@ function policyLine(m: PolicyMetrics): string {
 
 interface SimFlags { seed?: string; policy?: string; out?: string; events?: string; quiet?: boolean; hash: boolean; check: boolean }
 
-function simCommand(file: string | undefined, flags: SimFlags): number {
-  const seed = parseSeed(flags.seed);
-  const policies = parsePolicies(flags.policy);
-  const { resolved } = openFromArg(file, seed);
-  const out = resolvePath(flags.out ?? 'reports/sim');
-  const events = flags.events === undefined ? undefined : resolvePath(flags.events);
-  const several = (policies ?? resolved.policies).length > 1;
-  const targets: OutputTarget[] = [{ option: '--out', dir: out, files: ['summary.json', 'report.md', 'report.html'] }];
-  if (events !== undefined) targets.push({ option: '--events', dir: dirname(events), files: (policies ?? resolved.policies).map((p) => basename(eventsPathFor(events, p, several))) });
-  const created = must(checkOutputs(targets));
-  const bar = progress(flags.quiet ?? false, resolved);
-  try {
-    const run = runScenario(resolved, {
-      ...(policies ? { policies } : {}),
-      ...(events === undefined ? {} : { eventsPath: events }),
-      hashEvents: flags.hash,
-      checkInvariants: flags.check,
-      ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
-    });
-    bar.stop();
-    const rendered = renderReport(run.report);
-    writeOutputs('--out', {
-      [join(out, 'summary.json')]: `${JSON.stringify(run.summary, null, 2)}\n`,
-      [join(out, 'report.md')]: rendered.markdown,
-      [join(out, 'report.html')]: rendered.html,
-    });
-    return simSummary(resolved, run, out);
-  } catch (err) {
-    bar.stop();
-    removeCreated(created);
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== undefined && (err as NodeJS.ErrnoException).syscall !== undefined) throw new BadInput([`--events: cannot write ${events ?? out} (${code})`]);
-    throw err;
-  }
+const OUT_FILES = ['summary.json', 'report.md', 'report.html'];
+
+/**
+ * The event log files, one per policy; refused when one would overwrite a report file (the log
+ * would be lost) or when the path is `-`: stdout carries the summary lines, and a log mixed into
+ * them would be neither.
+ */
+function eventFiles(events: string | undefined, out: string, policies: readonly PolicyName[], inputs: ReadonlyMap<string, string>): string[] {
+  if (events === undefined) return [];
+  if (events === '-') throw new BadInput(['--events -: the event log cannot go to standard output (it carries the summary lines); give a file name']);
+  const path = resolvePath(events);
+  const files = policies.map((p) => eventsPathFor(path, p, policies.length > 1));
+  const clash = files.find((f) => OUT_FILES.some((o) => join(out, o) === f));
+  if (clash !== undefined) throw new BadInput([`--events: ${clash} is also written by --out (${OUT_FILES.join(', ')}); choose another file`]);
+  const input = files.find((f) => inputs.has(f));
+  if (input !== undefined) throw new BadInput([`--events: ${input} is ${inputs.get(input)}; choose another file`]);
+  return files;
 }
 
-function simSummary(resolved: ResolvedScenario, run: ScenarioRun, out: string): number {
+/** The files a run reads, which its outputs must not replace: absolute path → what it is. */
+function inputFiles(file: string | undefined, scenario: Scenario): Map<string, string> {
+  const inputs = new Map<string, string>();
+  if (file === undefined) return inputs;
+  inputs.set(resolvePath(file), 'the scenario file');
+  if (scenario.trace) inputs.set(resolvePath(dirname(resolvePath(file)), scenario.trace.file), "the scenario's trace file");
+  return inputs;
+}
+
+async function simCommand(file: string | undefined, flags: SimFlags): Promise<number> {
+  const seed = parseSeed(flags.seed);
+  const policies = parsePolicies(flags.policy);
+  const { scenario, resolved } = openFromArg(file, seed);
+  const out = resolvePath(flags.out ?? 'reports/sim');
+  const events = eventFiles(flags.events, out, policies ?? resolved.policies, inputFiles(file, scenario));
+  const targets: OutputTarget[] = [{ option: '--out', dir: out, files: OUT_FILES }];
+  if (events.length > 0) targets.push({ option: '--events', dir: dirname(events[0]!), files: events.map((f) => basename(f)) });
+  const created = must(checkOutputs(targets));
+  // Event logs are written into a directory of this run's own and renamed with the reports at the end.
+  const staging = events.length === 0 ? null : join(dirname(events[0]!), `.fairsend-events.tmp-${process.pid}`);
+  const removeStaging = (): void => { if (staging !== null) rmSync(staging, { recursive: true, force: true }); };
+  const cleanUp = (): void => { removeStaging(); removeCreated(created); };
+  const bar = progress(flags.quiet ?? false, resolved);
+  let release = (): void => {};
+  let result: SimDone;
+  try {
+    if (staging !== null) mkdirSync(staging);
+    const worker = startWorker({
+      resolved,
+      options: {
+        ...(policies ? { policies } : {}),
+        ...(staging === null ? {} : { eventsPath: join(staging, basename(resolvePath(flags.events!))) }),
+        hashEvents: flags.hash,
+        checkInvariants: flags.check,
+      },
+      progress: bar.onProgress !== undefined,
+    });
+    release = trapSignals(() => worker.terminate(), cleanUp, bar);
+    result = await resultOf(worker, bar);
+    bar.stop();
+    writeOutputs('--out', {
+      [join(out, 'summary.json')]: `${JSON.stringify(result.summary, null, 2)}\n`,
+      [join(out, 'report.md')]: result.markdown,
+      [join(out, 'report.html')]: result.html,
+    }, events.map((f) => [join(staging!, basename(f)), f]));
+  } catch (err) {
+    bar.stop();
+    cleanUp();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== undefined && (err as NodeJS.ErrnoException).syscall !== undefined) throw new BadInput([`--events: cannot write ${flags.events === undefined ? out : resolvePath(flags.events)} (${code})`]);
+    throw err;
+  } finally {
+    // A signal during the (synchronous) writing is handled after it: by then the outputs are
+    // complete, and releasing here drops it rather than exit 130 over finished work.
+    release();
+  }
+  removeStaging();
+  return simSummary(resolved, result, out);
+}
+
+type SimDone = Extract<SimReply, { type: 'done' }>;
+
+/** The worker's failure as an Error again, with the code and syscall that tell a write error from a bug. */
+function workerError(reply: Extract<SimReply, { type: 'failed' }>): Error {
+  const err = new Error(reply.message) as NodeJS.ErrnoException;
+  if (reply.stack !== undefined) err.stack = reply.stack;
+  if (reply.code !== undefined) err.code = reply.code;
+  if (reply.syscall !== undefined) err.syscall = reply.syscall;
+  return err;
+}
+
+/**
+ * Starts the simulation in a worker (sim/sim-worker.ts): the main thread stays free to handle
+ * SIGINT and SIGTERM at once. The worker loads TypeScript the way bin/fairsend.js does.
+ */
+function startWorker(job: SimJob): Worker {
+  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./sim-worker.ts', import.meta.url).href)}); });`;
+  return new Worker(boot, { eval: true, workerData: job });
+}
+
+function resultOf(worker: Worker, bar: ReturnType<typeof progress>): Promise<SimDone> {
+  return new Promise((done, fail) => {
+    worker.on('message', (reply: SimReply) => {
+      if (reply.type === 'progress') bar.onProgress?.(reply.policy, reply.t);
+      else if (reply.type === 'done') done(reply);
+      else fail(workerError(reply));
+    });
+    worker.on('error', fail);
+    // After 'done' this is a no-op: a settled promise stays settled.
+    worker.on('exit', (code) => fail(new Error(`the simulation worker exited with code ${code} before finishing`)));
+  });
+}
+
+/**
+ * Until the returned function is called, SIGINT or SIGTERM stops the work, removes what this run
+ * created and exits 130 or 143, renaming nothing (earlier outputs stay as they were).
+ */
+function trapSignals(stop: () => Promise<unknown>, cleanUp: () => void, bar: ReturnType<typeof progress>): () => void {
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    bar.stop();
+    // Wait for the worker to stop before removing its files, or it could create one afterwards.
+    void stop().then(() => {
+      cleanUp();
+      console.error(`interrupted by ${signal}: nothing written`);
+      process.exit(EXIT_SIGNAL[signal]);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+function simSummary(resolved: ResolvedScenario, run: { policies: PolicyMetrics[]; expectations: ExpectationResult[]; pass: boolean }, out: string): number {
   console.log(`${resolved.name} (seed ${resolved.seed}): ${resolved.users.length} users, ${resolved.services.length} services, ${resolved.arrivals.length} campaigns, ${resolved.totalRecipients} recipients`);
-  for (const m of run.report.policies) console.log(`  ${policyLine(m)}`);
-  for (const e of run.report.expectations) console.log(`  ${e.pass ? 'PASS' : 'FAIL'} ${e.description} [${e.policy}]: ${e.actual}`);
+  for (const m of run.policies) console.log(`  ${policyLine(m)}`);
+  for (const e of run.expectations) console.log(`  ${e.pass ? 'PASS' : 'FAIL'} ${e.description} [${e.policy}]: ${e.actual}`);
   console.log(`report: ${join(out, 'report.html')} (also report.md, summary.json)`);
   if (!run.pass) {
-    const failed = run.report.expectations.filter((e) => !e.pass).map((e) => `${e.description} [${e.policy}]: ${e.actual}`);
+    const failed = run.expectations.filter((e) => !e.pass).map((e) => `${e.description} [${e.policy}]: ${e.actual}`);
     console.error(`expectation failed: ${failed.join('; ')}`);
     return EXIT_EXPECTATION;
   }
@@ -173,7 +279,8 @@ function sweepCommand(file: string, flags: SweepFlags): number {
     combo.forEach((value, k) => { d = must(setPath(d, vars[k]!.path, value)); });
     const o = openScenarioDocument(d, baseDir, seed);
     if (!o.ok) throw new BadInput(o.errors.map((e) => `${file} with ${combo.map((v, k) => `${vars[k]!.path}=${v}`).join(' ')}: ${e}`));
-    must(setUpEngine(o.value.resolved, o.value.resolved.policies[0]!, () => {}));
+    const engine = setUpEngine(o.value.resolved, o.value.resolved.policies[0]!, () => {});
+    if (!engine.ok) throw new BadInput(engine.errors.map((e) => `${file} with ${combo.map((v, k) => `${vars[k]!.path}=${v}`).join(' ')}: ${e}`));
     return o.value.resolved;
   });
   const created = must(checkOutputs([{ option: '--out', dir: out, files: ['sweep.json', 'report.md', 'report.html'] }]));
@@ -184,11 +291,13 @@ function sweepCommand(file: string, flags: SweepFlags): number {
     const point: SweepPoint = {
       values: combos[i]!.map((value, k) => ({ path: vars[k]!.path, value })),
       p99CompletionMs: m.campaigns.completionMs.p99,
+      refused: refusedCount(m),
+      campaigns: m.campaigns.created + refusedCount(m),
       utilisation: m.services.length === 0 ? 0 : m.services.reduce((s, x) => s + x.utilisation, 0) / m.services.length,
       pass: run.pass,
       failed: run.report.expectations.filter((e) => !e.pass).map((e) => e.description),
     };
-    if (!flags.quiet) console.log(`  ${point.values.map((v) => `${v.path}=${v.value}`).join(' ')}: p99 ${formatDuration(point.p99CompletionMs)}, utilisation ${(point.utilisation * 100).toFixed(1)}%, ${point.pass ? 'meets' : 'misses'} expectations`);
+    if (!flags.quiet) console.log(`  ${point.values.map((v) => `${v.path}=${v.value}`).join(' ')}: p99 ${formatDuration(point.p99CompletionMs)}, ${refusedText(point)} campaigns refused, utilisation ${(point.utilisation * 100).toFixed(1)}%, ${point.pass ? 'meets' : 'misses'} expectations`);
     return point;
   });
   const first = opened[0]!;
@@ -241,10 +350,10 @@ function schemaCommand(flags: { out?: string }): number {
 }
 
 /** Runs a command body, mapping bad input to exit 2 with its messages on stderr. */
-function guarded<A extends unknown[]>(body: (...args: A) => number): (...args: A) => void {
-  return (...args: A) => {
+function guarded<A extends unknown[]>(body: (...args: A) => number | Promise<number>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
     try {
-      process.exitCode = body(...args);
+      process.exitCode = await body(...args);
     } catch (err) {
       if (!(err instanceof BadInput)) throw err;
       for (const line of err.errors) console.error(`error: ${line}`);

@@ -61,11 +61,11 @@ export function setUpEngine(s: ResolvedScenario, policy: PolicyName, onEvent: (e
   }
   for (const u of s.users) {
     const r = engine.addUser(0, { id: u.id, quota: u.quota, weight: u.weight });
-    if (!r.ok) return { ok: false, errors: [`user "${u.id}": ${r.error.message}`] };
+    if (!r.ok) return { ok: false, errors: [r.error.message] }; // the engine's message names the user
   }
   for (const svc of s.services) {
     const r = engine.addService(0, { id: svc.id, intervalMs: svc.intervalMs, windows: svc.windows, concurrency: svc.concurrency, access: svc.access === 'all' ? 'all' : [...svc.access] });
-    if (!r.ok) return { ok: false, errors: [`service "${svc.id}": ${r.error.message}${r.error.path ? ` (${r.error.path})` : ''}`] };
+    if (!r.ok) return { ok: false, errors: [r.error.message] }; // the engine's message names the service and field
   }
   return { ok: true, value: engine };
 }

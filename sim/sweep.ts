@@ -26,10 +26,15 @@ function steps(path: string): string[] {
   return path.replace(/\[(\w+)\]/g, '.$1').split('.').filter((p) => p !== '');
 }
 
+/** Steps that lead into the prototype chain rather than the document: writing there pollutes every object. */
+const FORBIDDEN_STEPS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** A copy of `doc` with the value at `path` replaced; fails when the path leads nowhere. */
 export function setPath(doc: unknown, path: string, value: unknown): Checked<unknown> {
-  const copy = structuredClone(doc) as Record<string, unknown>;
   const parts = steps(path);
+  const forbidden = parts.find((p) => FORBIDDEN_STEPS.has(p));
+  if (forbidden !== undefined) return { ok: false, errors: [`--vary ${path}: "${forbidden}" is not a scenario field`] };
+  const copy = structuredClone(doc) as Record<string, unknown>;
   let node: unknown = copy;
   for (let i = 0; i < parts.length; i++) {
     const key = parts[i]!;
@@ -71,7 +76,7 @@ function compareValues(x: number | string, y: number | string, v: Variation): nu
  * were given: the least value of the first path, then of the second among those, and so on. The
  * order the values were listed in does not matter (`=8,4` picks 4 when both pass).
  */
-export function smallestPassing(points: readonly SweepPoint[], vars: readonly Variation[]): number | null {
+export function smallestPassing(points: readonly Pick<SweepPoint, 'values' | 'pass'>[], vars: readonly Variation[]): number | null {
   let best: number | null = null;
   points.forEach((p, i) => {
     if (!p.pass) return;

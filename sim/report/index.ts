@@ -1,5 +1,5 @@
 export { renderReport } from './render-report.ts';
-export { renderSweepReport } from './render-sweep-report.ts';
+export { renderSweepReport, refusedText } from './render-sweep-report.ts';
 export { THROUGHPUT_LINES_MAX } from './report-charts.ts';
 export { escapeHtml } from './escape-html.ts';
 export { formatCount, formatDuration, formatPercent, formatRatio } from './format.ts';

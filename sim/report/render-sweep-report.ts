@@ -1,6 +1,7 @@
 /**
- * The sweep report: each varied configuration against p99 campaign completion and utilisation,
- * which ones meet the expectations, and the smallest configuration that does.
+ * The sweep report: each varied configuration against p99 campaign completion, campaigns refused at
+ * creation (not in the p99: a point that refuses many can show a good p99) and utilisation, which
+ * ones meet the expectations, and the smallest configuration that does.
  */
 import { barChart } from './bar-chart.ts';
 import { escapeHtml } from './escape-html.ts';
@@ -19,29 +20,36 @@ export function renderSweepReport(input: SweepInput): RenderedReport {
 }
 
 /** "a=1, b=2"; with a single parameter just its value, which is what the reader scans for. */
-export function pointLabel(point: SweepPoint, parameters: readonly string[]): string {
+export function pointLabel(point: Pick<SweepPoint, 'values'>, parameters: readonly string[]): string {
   if (parameters.length === 1) return String(point.values[0]?.value ?? '');
   return point.values.map((v) => `${v.path}=${v.value}`).join(', ');
 }
 
 export function sweepTable(input: SweepInput): Table {
-  const headers = [...input.parameters, 'p99 completion', 'Utilisation', 'Result', 'Failed expectations'];
+  const headers = [...input.parameters, 'p99 completion', 'Refused campaigns', 'Utilisation', 'Result', 'Failed expectations'];
   const rows = input.points.map((pt, i) => [
     ...input.parameters.map((path) => String(pt.values.find((v) => v.path === path)?.value ?? '—')),
     formatDuration(pt.p99CompletionMs),
+    refusedText(pt),
     formatPercent(pt.utilisation),
     pt.pass ? (i === input.smallestPassing ? 'PASS (smallest)' : 'PASS') : 'FAIL',
     pt.failed.length === 0 ? '—' : pt.failed.join('; '),
   ]);
-  const numeric = headers.map((_, i) => i === input.parameters.length || i === input.parameters.length + 1);
+  const first = input.parameters.length;
+  const numeric = headers.map((_, i) => i >= first && i <= first + 2);
   return { headers, numeric, rows };
+}
+
+export function refusedText(point: SweepPoint): string {
+  return `${point.refused} of ${point.campaigns}`;
 }
 
 export function verdict(input: SweepInput): string {
   const best = input.smallestPassing === null ? undefined : input.points[input.smallestPassing];
   if (best === undefined) return `No configuration meets every expectation (${input.points.length} tried).`;
   const values = best.values.map((v) => `${v.path} = ${v.value}`).join(', ');
-  return `Smallest configuration meeting every expectation: ${values} (p99 completion ${formatDuration(best.p99CompletionMs)}, utilisation ${formatPercent(best.utilisation)}).`;
+  const refused = best.refused > 0 ? `, ${refusedText(best)} campaigns refused at creation` : '';
+  return `Smallest configuration meeting every expectation: ${values} (p99 completion ${formatDuration(best.p99CompletionMs)}, utilisation ${formatPercent(best.utilisation)}${refused}).`;
 }
 
 function sweepMarkdown(input: SweepInput): string {

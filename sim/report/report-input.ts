@@ -155,7 +155,12 @@ export interface SweepValue {
 
 export interface SweepPoint {
   values: SweepValue[];
+  /** Over the campaigns that were created: refused ones never complete and are not in it. */
   p99CompletionMs: number | null;
+  /** Campaigns the engine refused at creation (daily caps, suspended users, …), summed over codes. */
+  refused: number;
+  /** Every campaign of the workload, created or refused. */
+  campaigns: number;
   /** Mean utilisation over services, in [0, 1]. */
   utilisation: number;
   pass: boolean;

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
+import { NESTING_MESSAGE, nestedTooDeep } from './nesting-depth.ts';
 import { scenarioSchema } from './schema.ts';
 import type { Scenario } from './schema.ts';
 
@@ -26,15 +27,18 @@ function showValue(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** One message per zod issue, phrased "<path> <message>, got <value>". */
+/**
+ * One message per zod issue, phrased "<path> <message>, got <value>"; each message once (1e20 for
+ * an integer up to N fails both "integer" and "at most N", which share one wording).
+ */
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.slice(0, 20).map((issue) => {
+  return [...new Set(issues.slice(0, 20).map((issue) => {
     const path = formatPath(issue.path);
     if (issue.path.length === 0 && issue.code === 'invalid_type') return `the file must hold a scenario (a mapping of fields), got ${showValue(issue.input)}`;
     if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     if (issue.input === undefined) return `${path} is required (${issue.message})`;
     return `${path} ${issue.message}, got ${showValue(issue.input)}`;
-  });
+  }))];
 }
 
 /** Validates an already-parsed document. */
@@ -44,20 +48,42 @@ export function validateScenario(doc: unknown): Checked<Scenario> {
   return { ok: false, errors: formatIssues(parsed.error.issues) };
 }
 
-/** Parses scenario text; YAML is a superset of JSON, but JSON files get JSON's sharper errors. */
+/** Parses JSON, or YAML with a bound on alias expansion (a few lines can otherwise expand to gigabytes). */
+function parseText(text: string, fileName: string): unknown {
+  if (/\.json$/i.test(fileName)) return JSON.parse(text);
+  // Warnings (an unresolved tag) would go to stderr as Node warnings; what they leave is validated anyway.
+  return parseYaml(text, { maxAliasCount: MAX_ALIAS_COUNT, logLevel: 'error' });
+}
+
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parses scenario text; YAML is a superset of JSON, but JSON files get JSON's sharper errors.
+ * Every failure of hostile input is a refusal naming the file: the yaml package throws a
+ * ReferenceError for an alias bomb and reports a stack overflow on deep nesting as a parse error.
+ */
 export function parseScenarioText(text: string, fileName: string): Checked<unknown> {
+  let value: unknown;
   try {
-    if (/\.json$/i.test(fileName)) return { ok: true, value: JSON.parse(text) };
-    return { ok: true, value: parseYaml(text, { maxAliasCount: 100 }) };
+    value = parseText(text, fileName);
   } catch (err) {
     if (err instanceof YAMLParseError) {
       const line = err.linePos?.[0];
       const where = line ? `line ${line.line}, column ${line.col}` : 'unknown position';
-      return { ok: false, errors: [`${fileName}: ${where}: ${err.message.split('\n')[0]}`] };
+      // The package appends " at line L, column C:" and an excerpt; the position is already in front.
+      const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      return { ok: false, errors: [`${fileName}: ${where}: ${/call stack/i.test(message) ? NESTING_MESSAGE : message}`] };
     }
     if (err instanceof SyntaxError) return { ok: false, errors: [`${fileName}: malformed JSON: ${err.message}`] };
+    // The yaml package reports alias problems (a bomb, an alias before its anchor) as ReferenceErrors.
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      const bomb = /excessive alias count/i.test(err.message) ? `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses): ` : '';
+      return { ok: false, errors: [`${fileName}: ${bomb}${err.message}`] };
+    }
     throw err;
   }
+  if (nestedTooDeep(value)) return { ok: false, errors: [`${fileName}: ${NESTING_MESSAGE}`] };
+  return { ok: true, value };
 }
 
 /** Reads, parses and validates a scenario file. */

@@ -25,7 +25,7 @@ function readTrace(scenario: Scenario, baseDir: string): Checked<TraceRow[]> {
   } catch (err) {
     return { ok: false, errors: [`trace.file: cannot read ${file}: ${(err as Error).message}`] };
   }
-  return parseTrace(text, traceFormatOf(file, scenario.trace.format), file, scenario.durationMs);
+  return parseTrace(text, traceFormatOf(file, scenario.trace.format), file, scenario.durationMs, scenario.trace.ignoreColumns);
 }
 
 /** Validates and resolves a parsed document; `baseDir` anchors a relative trace path. */

@@ -294,6 +294,41 @@ function traceUsers(scenario: Scenario, rows: readonly TraceRow[], declared: rea
   return [...demand].map(([id, d]) => ({ id, quota: scenario.trace?.defaultQuota ?? d, weight: 1 }));
 }
 
+/** Sums of floating-point shares such as 0.45 + 0.2 + 0.1 + 0.25 may land a hair above 1. */
+const SHARE_TOLERANCE = 1e-9;
+
+/**
+ * Values that would silently mean something else than written. Domain shares are fractions of all
+ * recipients: above 1 in total they cannot all hold (the fault model would scale them down, so a
+ * domain with share 0.9 would get about half). An action after `endAt` would never happen.
+ */
+function checkAsWritten(scenario: Scenario, endAt: number): string[] {
+  const errors: string[] = [];
+  const shares = scenario.faults.domains.reduce((sum, d) => sum + d.share, 0);
+  if (shares > 1 + SHARE_TOLERANCE) {
+    errors.push(`faults.domains: the shares sum to ${Number(shares.toFixed(6))}; they are fractions of all recipients and must sum to at most 1`);
+  }
+  const late = scenario.actions.findIndex((a) => a.at > endAt);
+  if (late >= 0) errors.push(`actions[${late}].at must be at most durationMs + drainMs (${endAt}), the end of the run, got ${scenario.actions[late]!.at}`);
+  return errors;
+}
+
+/**
+ * The workload's size is estimated from each group's mean list size; a heavy tail without `max`
+ * (Pareto with alpha ≤ 1, a huge lognormal sigma) has no finite mean, and "about Infinity
+ * recipients" would not say what to change.
+ */
+function checkMeans(scenario: Scenario): string[] {
+  const errors: string[] = [];
+  scenario.userGroups.forEach((g, i) => {
+    const d = g.recipients as Distribution;
+    if (Number.isFinite(meanOf(d))) return;
+    const why = d.kind === 'pareto' ? `a pareto distribution with alpha ${d.alpha} (at most 1) and no max` : `a ${d.kind} distribution with these parameters and no max`;
+    errors.push(`userGroups[${i}].recipients: ${why} has an infinite mean; set max (the largest list size)`);
+  });
+  return errors;
+}
+
 export function resolveScenario(scenario: Scenario, options: { seed?: number; traceRows?: readonly TraceRow[] } = {}): Checked<ResolvedScenario> {
   const seed = options.seed ?? scenario.seed;
   const rows = options.traceRows ?? [];
@@ -301,6 +336,8 @@ export function resolveScenario(scenario: Scenario, options: { seed?: number; tr
   // Arrivals happen in [0, durationMs): a later task would never be created yet count in the workload.
   const late = scenario.tasks.findIndex((t) => t.at >= scenario.durationMs);
   if (late >= 0) return fail(`tasks[${late}].at must be less than durationMs (${scenario.durationMs}), got ${scenario.tasks[late]!.at}`);
+  const unmeant = [...checkAsWritten(scenario, endAt), ...checkMeans(scenario)];
+  if (unmeant.length > 0) return { ok: false, errors: unmeant };
   const expected = expectedCounts(scenario, rows);
   if (expected.tasks > MAX_TASKS) return fail(`the workload would create about ${Math.round(expected.tasks)} campaigns; at most ${MAX_TASKS} are allowed`);
   if (expected.sends > MAX_SENDS) return fail(`the workload would send about ${Math.round(expected.sends)} recipients; at most ${MAX_SENDS} are allowed`);

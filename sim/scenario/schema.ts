@@ -53,11 +53,32 @@ export const distributionSchema = z.union(
   { error: 'must be a number or a distribution object' },
 );
 
+/** The engine's own bound (engine/rate-window.ts): checked here too, so the message names the field and file. */
+const MAX_WINDOW_LIMIT = 1_000_000_000;
+const HOUR_MS = 3_600_000;
+
+/** Whether this runtime knows the IANA zone, tested the way the engine's calendar does (Intl). */
+function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// The engine refuses these windows too, but its message cannot name the scenario file or field.
 const windowSchema = z.strictObject({
   kind: z.enum(['rolling', 'fixed'], { error: 'must be "rolling" or "fixed"' }),
-  limit: posInt(),
+  limit: posInt(MAX_WINDOW_LIMIT),
   periodMs: posInt(MAX_DURATION_MS),
-  timeZone: z.string().min(1).optional(),
+  timeZone: z.string().min(1).refine(isKnownTimeZone, { error: 'must be an IANA time zone such as Europe/Paris' }).optional(),
+}).superRefine((w, ctx) => {
+  if (w.timeZone === undefined || !isKnownTimeZone(w.timeZone)) return;
+  if (w.kind !== 'fixed') ctx.addIssue({ code: 'custom', path: ['timeZone'], input: w.timeZone, message: 'applies to fixed windows only' });
+  else if (w.periodMs !== HOUR_MS && w.periodMs !== DAY_MS) {
+    ctx.addIssue({ code: 'custom', path: ['periodMs'], input: w.periodMs, message: `must be ${HOUR_MS} (an hour) or ${DAY_MS} (a day) with a timeZone` });
+  }
 });
 
 const accessSchema = z.union(
@@ -137,6 +158,8 @@ const traceSchema = z.strictObject({
   format: z.enum(['csv', 'jsonl']).optional(),
   /** Quota for trace users that the scenario does not declare; default: exactly their demand. */
   defaultQuota: nonNegInt().optional(),
+  /** Columns (CSV) or keys (JSONL) of a platform's export to skip; any other unknown one is refused. */
+  ignoreColumns: z.array(z.string().min(1).max(200)).max(100).optional(),
 });
 
 const domainSchema = z.strictObject({

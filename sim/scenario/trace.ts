@@ -2,10 +2,13 @@
 // Lines. Each row is `at` (ms from the start of the run) or `time` (ISO 8601, made relative to
 // midnight UTC of the first row's day), `user`, `recipients`, and optionally `id`, `startAt`,
 // `maxLatenessMs`, `weight`, `services` (the services the task is restricted to: a JSON list, or in
-// CSV ids separated by spaces or semicolons). Messages name the file line a row starts on (header = line 1), as the
-// runner's contacts import does.
+// CSV ids separated by spaces, semicolons or commas). Any other column or key is refused, as unknown
+// scenario fields are (a misspelt `service` column would otherwise replay campaigns unrestricted),
+// unless the scenario lists it in `trace.ignoreColumns`. Messages name the file line a row starts on
+// (header = line 1), as the runner's contacts import does.
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Checked } from './load-scenario.ts';
+import { NESTING_MESSAGE, nestedTooDeep } from './nesting-depth.ts';
 
 export interface TraceRow {
   at: number;
@@ -22,6 +25,10 @@ export interface TraceRow {
 }
 
 const MAX_ROWS = 5_000_000;
+/** Every column (CSV) or key (JSONL) a trace row may have. */
+const TRACE_COLUMNS = ['at', 'time', 'user', 'recipients', 'id', 'startAt', 'maxLatenessMs', 'weight', 'services'] as const;
+const ALLOWED = `allowed: ${TRACE_COLUMNS.join(', ')}`;
+const KNOWN: ReadonlySet<string> = new Set(TRACE_COLUMNS);
 const DAY_MS = 86_400_000;
 
 /** Each record with the (1-based) file line it starts on (header = line 1), so messages can point at it. */
@@ -49,29 +56,72 @@ function startLines(file: Buffer): (record: CsvRecord) => number {
   };
 }
 
-function csvRecords(text: string, file: string): Checked<Numbered[]> {
-  let parsed: CsvRecord[];
-  try {
-    parsed = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, info: true, raw: true }) as unknown as CsvRecord[];
-  } catch (err) {
-    return { ok: false, errors: [`${file}: malformed CSV: ${(err as Error).message}`] };
-  }
-  const lineOf = startLines(Buffer.from(text, 'utf8'));
-  return { ok: true, value: parsed.map((p) => ({ row: p.record, line: lineOf(p) })) };
+/** The line the header is on: the first one that is not blank (csv-parse skips blank lines). */
+function headerLine(text: string): number {
+  const blank = /^(?:[ \t]*(?:\r\n|\r|\n))*/.exec(text)![0];
+  return 1 + (blank.match(/\r\n|\r|\n/g) ?? []).length;
 }
 
-function records(text: string, format: 'csv' | 'jsonl', file: string): Checked<Numbered[]> {
-  if (format === 'csv') return csvRecords(text, file);
+/** Refuses duplicated and unknown header names; csv-parse would silently keep the last duplicate. */
+function checkHeader(header: readonly string[], ignored: ReadonlySet<string>, where: string): string | null {
+  const seen = new Set<string>();
+  for (const name of header) {
+    if (seen.has(name)) return `${where}: column ${JSON.stringify(name)} appears more than once; ${ALLOWED}`;
+    seen.add(name);
+    if (!KNOWN.has(name) && !ignored.has(name)) return `${where}: unknown column ${JSON.stringify(name)}; ${ALLOWED}`;
+  }
+  return null;
+}
+
+function csvRecords(text: string, file: string, ignored: ReadonlySet<string>): Checked<Numbered[]> {
+  let parsed: CsvRecord[];
+  let header: string[] = [];
+  try {
+    const columns = (names: string[]): string[] => { header = names; return names; };
+    parsed = parseCsv(text, { columns, skip_empty_lines: true, trim: true, info: true, raw: true }) as unknown as CsvRecord[];
+  } catch (err) {
+    // The likeliest cause of a row with one cell too many: a services list with commas, unquoted.
+    const hint = (err as { code?: string }).code === 'CSV_RECORD_INCONSISTENT_COLUMNS' ? ' (a services cell with commas must be quoted: "ws-1, priv")' : '';
+    return { ok: false, errors: [`${file}: malformed CSV: ${(err as Error).message}${hint}`] };
+  }
+  const problem = checkHeader(header, ignored, `${file} line ${headerLine(text)}`);
+  if (problem !== null) return { ok: false, errors: [problem] };
+  const lineOf = startLines(Buffer.from(text, 'utf8'));
+  return { ok: true, value: parsed.map((p) => ({ row: withoutIgnored(p.record, ignored), line: lineOf(p) })) };
+}
+
+function withoutIgnored(row: Record<string, unknown>, ignored: ReadonlySet<string>): Record<string, unknown> {
+  if (ignored.size === 0) return row;
+  return Object.fromEntries(Object.entries(row).filter(([k]) => !ignored.has(k)));
+}
+
+function jsonRow(text: string, ignored: ReadonlySet<string>, file: string, line: number): Checked<Record<string, unknown>> {
+  const where = `${file} line ${line}`;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, errors: [`${file}: line ${line}: malformed JSON`] };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, errors: [`${where}: each line must be a JSON object, got ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`] };
+  }
+  if (nestedTooDeep(value)) return { ok: false, errors: [`${where}: ${NESTING_MESSAGE}`] };
+  const unknown = Object.keys(value).find((k) => !KNOWN.has(k) && !ignored.has(k));
+  if (unknown !== undefined) return { ok: false, errors: [`${where}: unknown key ${JSON.stringify(unknown)}; ${ALLOWED}`] };
+  return { ok: true, value: withoutIgnored(value as Record<string, unknown>, ignored) };
+}
+
+function records(text: string, format: 'csv' | 'jsonl', file: string, ignored: ReadonlySet<string>): Checked<Numbered[]> {
+  if (format === 'csv') return csvRecords(text, file, ignored);
   const rows: Numbered[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (line === '') continue;
-    try {
-      rows.push({ row: JSON.parse(line), line: i + 1 });
-    } catch {
-      return { ok: false, errors: [`${file}: line ${i + 1}: malformed JSON`] };
-    }
+    const row = jsonRow(line, ignored, file, i + 1);
+    if (!row.ok) return row;
+    rows.push({ row: row.value, line: i + 1 });
   }
   return { ok: true, value: rows };
 }
@@ -121,9 +171,9 @@ function rowOf(row: Record<string, unknown>, where: string, originMs: number | n
 
 function servicesOf(value: unknown, where: string): Checked<string[] | undefined> {
   if (value === undefined || value === '' || value === null) return { ok: true, value: undefined };
-  const list = typeof value === 'string' ? value.split(/[\s;]+/).filter((s) => s !== '') : value;
+  const list = typeof value === 'string' ? value.split(/[\s;,]+/).filter((s) => s !== '') : value;
   if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === 'string' && s !== '')) {
-    return { ok: false, errors: [`${where}: services must list service ids (in CSV separated by spaces or semicolons), got ${JSON.stringify(value)}`] };
+    return { ok: false, errors: [`${where}: services must list service ids (in CSV separated by spaces, semicolons or commas), got ${JSON.stringify(value)}`] };
   }
   return { ok: true, value: list as string[] };
 }
@@ -131,9 +181,10 @@ function servicesOf(value: unknown, where: string): Checked<string[] | undefined
 /**
  * Parses a trace; rows need not be sorted (the resolver sorts arrivals by time). Rows at or after
  * `durationMs` (when given) are refused: arrivals happen in [0, durationMs) and would be dropped.
+ * Columns (CSV) or keys (JSONL) named in `ignoreColumns` are skipped; any other unknown one is refused.
  */
-export function parseTrace(text: string, format: 'csv' | 'jsonl', file: string, durationMs = Infinity): Checked<TraceRow[]> {
-  const parsed = records(text, format, file);
+export function parseTrace(text: string, format: 'csv' | 'jsonl', file: string, durationMs = Infinity, ignoreColumns: readonly string[] = []): Checked<TraceRow[]> {
+  const parsed = records(text, format, file, new Set(ignoreColumns));
   if (!parsed.ok) return parsed;
   if (parsed.value.length > MAX_ROWS) return { ok: false, errors: [`${file}: more than ${MAX_ROWS} rows`] };
   const out: TraceRow[] = [];

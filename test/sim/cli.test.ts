@@ -114,7 +114,7 @@ describe.concurrent('bad input', () => {
     ['a user with no service', 'durationMs: 1000\nservices: [{ id: s, intervalMs: 5, access: { users: [a] } }]\nusers: [{ id: a }, { id: b }]\n', /^error: .*bad\.yaml: user "b" has no usable service/],
     ['an absurd size', 'durationMs: 86400000\nservices: [{ id: s, intervalMs: 5 }]\nuserGroups: [{ name: g, count: 100000, arrivals: { kind: poisson, perDay: 100 }, recipients: 1 }]\n', /^error: .*bad\.yaml: the workload would create about 10000000 campaigns; at most 5000000 are allowed\n/],
     ['a task after the arrivals', 'durationMs: 1000\nservices: [{ id: s, intervalMs: 5 }]\nusers: [{ id: a }]\ntasks: [{ at: 0, user: a, recipients: 1 }, { at: 1000, user: a, recipients: 1 }]\n', /^error: .*bad\.yaml: tasks\[1\]\.at must be less than durationMs \(1000\), got 1000\n$/],
-    ['an unknown time zone', 'durationMs: 1000\nservices: [{ id: s, intervalMs: 5, windows: [{ kind: fixed, limit: 5, periodMs: 86400000, timeZone: Mars/Olympus }] }]\nusers: [{ id: a }]\n', /^error: service "s": .*Mars\/Olympus/],
+    ['an unknown time zone', 'durationMs: 1000\nservices: [{ id: s, intervalMs: 5, windows: [{ kind: fixed, limit: 5, periodMs: 86400000, timeZone: Mars/Olympus }] }]\nusers: [{ id: a }]\n', /^error: .*bad\.yaml: services\[0\]\.windows\[0\]\.timeZone must be an IANA time zone such as Europe\/Paris, got "Mars\/Olympus"\n$/],
   ];
   it.each(cases)('%s: exit 2, a message naming the field, nothing written', async (_name, text, message) => {
     const file = join(dir, `${_name.replace(/\W+/g, '-')}`, 'bad.yaml');

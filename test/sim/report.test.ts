@@ -170,8 +170,8 @@ describe('renderSweepReport', () => {
     const input = sampleSweepInput();
     const { markdown, html } = renderSweepReport(input);
     expect(verdict(input)).toBe('Smallest configuration meeting every expectation: services.workspace.count = 12 (p99 completion 1h 30m, utilisation 62.5%).');
-    expect(markdown).toContain('| 12 | 1h 30m | 62.5% | PASS (smallest) | — |');
-    expect(markdown).toContain('| 10 | 2h 01m | 75.0% | FAIL | p99 campaign completion ≤ 2h |');
+    expect(markdown).toContain('| 12 | 1h 30m | 0 of 406 | 62.5% | PASS (smallest) | — |');
+    expect(markdown).toContain('| 10 | 2h 01m | 0 of 406 | 75.0% | FAIL | p99 campaign completion ≤ 2h |');
     expect(html).toContain('<tr class="best"><td>12</td>');
     expect(html.match(/<svg /g)?.length).toBe(1);
   });

@@ -65,7 +65,7 @@ describe('scenario tasks restricted to services', () => {
     }
   });
 
-  it('may come from a trace: a services column (CSV: ids separated by spaces or semicolons) or a JSON list', () => {
+  it('may come from a trace: a services column (CSV: ids separated by spaces, semicolons or commas) or a JSON list', () => {
     const csv = parseTrace('at,user,recipients,services\n0,alice,5,ses\n1000,bob,5,mx;own\n2000,bob,5,\n', 'csv', 'day.csv');
     expect(csv).toEqual({ ok: true, value: [
       { at: 0, user: 'alice', recipients: 5, services: ['ses'], line: 2 },
@@ -73,7 +73,7 @@ describe('scenario tasks restricted to services', () => {
       { at: 2000, user: 'bob', recipients: 5 },
     ] });
     const jsonl = parseTrace('{"at":0,"user":"bob","recipients":2,"services":["own"]}\n{"at":0,"user":"bob","recipients":2,"services":[]}\n', 'jsonl', 'day.jsonl');
-    expect(jsonl).toEqual({ ok: false, errors: ['day.jsonl line 2: services must list service ids (in CSV separated by spaces or semicolons), got []'] });
+    expect(jsonl).toEqual({ ok: false, errors: ['day.jsonl line 2: services must list service ids (in CSV separated by spaces, semicolons or commas), got []'] });
     if (!csv.ok) return;
     const doc = { ...base, tasks: [], trace: { file: 'day.csv' } };
     const v = validateScenario(doc);

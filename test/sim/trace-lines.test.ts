@@ -1,6 +1,7 @@
 // Trace replay names the file line a row starts on (header = line 1), exactly as the runner's
 // contacts import does: the same file, with the same bad row, gets the same line number from
-// `fairsend sim` (trace) and `fairsend task add` (contacts), whatever its line endings.
+// `fairsend sim` (trace) and `fairsend task add` (contacts), whatever its line endings. The trace
+// skips the contacts' `email` column only because the scenario says so (`trace.ignoreColumns`).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -53,7 +54,7 @@ describe('trace messages name the file line', () => {
   for (const [name, eol] of [['LF', '\n'], ['CRLF', '\r\n'], ['CR', '\r']] as const) {
     it(`agrees with the contacts import on the same file (${name} line endings)`, () => {
       const text = sharedFile(eol);
-      expect(parseTrace(text, 'csv', 'day.csv')).toEqual({ ok: false, errors: ['day.csv line 6: recipients must be an integer of at least 1, got "-3"'] });
+      expect(parseTrace(text, 'csv', 'day.csv', Infinity, ['email'])).toEqual({ ok: false, errors: ['day.csv line 6: recipients must be an integer of at least 1, got "-3"'] });
       const contacts = parseContacts(text);
       expect(contacts.ok && contacts.rejected.map((r) => r.message)).toEqual([
         'line 4: field "user" contains a line break',
@@ -82,7 +83,7 @@ describe('the two CLIs name the same line for the same file', () => {
     const csv = join(tmp.dir, 'day.csv');
     writeFileSync(csv, sharedFile('\r\n'));
     const scenario = join(tmp.dir, 'replay.yaml');
-    writeFileSync(scenario, 'durationMs: 3600000\nservices:\n  - { id: s1, intervalMs: 100 }\ntrace: { file: day.csv }\n');
+    writeFileSync(scenario, 'durationMs: 3600000\nservices:\n  - { id: s1, intervalMs: 100 }\ntrace: { file: day.csv, ignoreColumns: [email] }\n');
     const body = join(tmp.dir, 'm.txt');
     writeFileSync(body, 'Hello');
     const dbFile = join(tmp.dir, 'ops.db');

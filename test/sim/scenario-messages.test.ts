@@ -1,0 +1,68 @@
+// Messages about a scenario name the file and the field once, and say how to fix the value.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveScenario, validateScenario } from '../../sim/scenario/index.ts';
+
+const base = { durationMs: 86_400_000, users: [{ id: 'a' }] };
+const withWindow = (window: Record<string, unknown>) => ({ ...base, services: [{ id: 'pub', intervalMs: 5, windows: [window] }] });
+
+describe('scenario messages', () => {
+  it('an unknown time zone names the field (the engine would refuse it later, without the file)', () => {
+    expect(validateScenario(withWindow({ kind: 'fixed', limit: 5, periodMs: 86_400_000, timeZone: 'Mars/Olympus' })))
+      .toEqual({ ok: false, errors: ['services[0].windows[0].timeZone must be an IANA time zone such as Europe/Paris, got "Mars/Olympus"'] });
+    expect(validateScenario(withWindow({ kind: 'rolling', limit: 5, periodMs: 86_400_000, timeZone: 'UTC' })))
+      .toEqual({ ok: false, errors: ['services[0].windows[0].timeZone applies to fixed windows only, got "UTC"'] });
+    expect(validateScenario(withWindow({ kind: 'fixed', limit: 5, periodMs: 60_000, timeZone: 'Europe/Paris' })))
+      .toEqual({ ok: false, errors: ['services[0].windows[0].periodMs must be 3600000 (an hour) or 86400000 (a day) with a timeZone, got 60000'] });
+    expect(validateScenario(withWindow({ kind: 'fixed', limit: 5, periodMs: 86_400_000, timeZone: 'Europe/Paris' })).ok).toBe(true);
+  });
+
+  it('a window limit the engine cannot hold names the field', () => {
+    expect(validateScenario(withWindow({ kind: 'fixed', limit: 1e12, periodMs: 86_400_000 })))
+      .toEqual({ ok: false, errors: ['services[0].windows[0].limit must be an integer from 1 to 1000000000, got 1000000000000'] });
+  });
+
+  it('a value out of range is reported once', () => {
+    expect(validateScenario({ ...base, durationMs: 1e20, services: [{ id: 's', intervalMs: 5 }] }))
+      .toEqual({ ok: false, errors: ['durationMs must be an integer from 1 to 31622400000, got 100000000000000000000'] });
+  });
+
+  it('a Pareto list size without max and alpha ≤ 1 has no mean: say to set max', () => {
+    const doc = { ...base, users: [], services: [{ id: 's', intervalMs: 5 }], userGroups: [{ name: 'g', count: 2, arrivals: { kind: 'poisson', perDay: 3 }, recipients: { kind: 'pareto', min: 10, alpha: 0.8 } }] };
+    const v = validateScenario(doc);
+    if (!v.ok) throw new Error(v.errors.join('\n'));
+    expect(resolveScenario(v.value)).toEqual({ ok: false, errors: ['userGroups[0].recipients: a pareto distribution with alpha 0.8 (at most 1) and no max has an infinite mean; set max (the largest list size)'] });
+  });
+});
+
+const root = resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'fairsend-messages-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function fairsend(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(root, 'bin/fairsend.js'), ...args], { cwd: root, timeout: 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe.concurrent('the CLI', () => {
+  it('names the file and the field of an unknown time zone', async () => {
+    const file = join(dir, 'tz.yaml');
+    writeFileSync(file, 'durationMs: 1000\nservices: [{ id: pub, intervalMs: 5, windows: [{ kind: fixed, limit: 5, periodMs: 86400000, timeZone: Mars/Olympus }] }]\nusers: [{ id: a }]\n');
+    expect(await fairsend('validate', file)).toEqual({ code: 2, stdout: '', stderr: `error: ${file}: services[0].windows[0].timeZone must be an IANA time zone such as Europe/Paris, got "Mars/Olympus"\n` });
+  });
+
+  it('prints an out-of-range duration once', async () => {
+    const file = join(dir, 'big.yaml');
+    writeFileSync(file, 'durationMs: 1e20\nservices: [{ id: s, intervalMs: 5 }]\nusers: [{ id: a }]\n');
+    expect(await fairsend('validate', file)).toEqual({ code: 2, stdout: '', stderr: `error: ${file}: durationMs must be an integer from 1 to 31622400000, got 100000000000000000000\n` });
+  });
+});
