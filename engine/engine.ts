@@ -39,7 +39,9 @@ import type { EngineSnapshot } from './snapshot.ts';
 import { engineStatus } from './status.ts';
 import type { EngineStatus } from './status.ts';
 
+/** A send that starts now; the same object is the `dispatch` event the sink receives. */
 export interface Dispatch {
+  readonly type: 'dispatch';
   readonly t: number;
   readonly service: string;
   readonly user: string;
@@ -554,8 +556,9 @@ export class Engine {
     s.recordStart(now);
     s.recomputeReadyAt(now);
     this.policy.onDispatch(member, t);
-    const d: Dispatch = { t: now, service: s.id, user: u.id, task: t.id, recipient, attempt };
-    this.sink?.({ type: 'dispatch', ...d });
+    // One object is both the dispatch returned and the event: no copy per send.
+    const d: Dispatch = { type: 'dispatch', t: now, service: s.id, user: u.id, task: t.id, recipient, attempt };
+    this.sink?.(d);
     this.refreshTask(t, member);
     this.refreshService(s);
     return d;

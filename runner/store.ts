@@ -49,6 +49,10 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 /** A database file fairsend must not or cannot use: an expected refusal, shown as one line. */
 export class DatabaseError extends Error {
   override readonly name = 'DatabaseError';
+  /** The file was locked by another process: trying again later may work. */
+  constructor(message: string, readonly busy = false) {
+    super(message);
+  }
 }
 
 export interface OpenOptions {
@@ -65,8 +69,16 @@ function connect(file: string, readonly: boolean): Db {
   }
 }
 
-/** Refuses what is not a fairsend database of a version this code can use; reads only. */
+/**
+ * Refuses what is not a fairsend database of a version this code can use; reads only, in one read
+ * transaction, so that another process migrating the file meanwhile cannot show a version and a
+ * list of tables from two different moments.
+ */
 function checkIdentity(db: Db, file: string, readonly: boolean): void {
+  db.transaction(() => identity(db, file, readonly))();
+}
+
+function identity(db: Db, file: string, readonly: boolean): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
     throw new DatabaseError(`${file}: database schema version ${version} is newer than this fairsend (${MIGRATIONS.length}); use a newer fairsend`);
@@ -81,8 +93,26 @@ function checkIdentity(db: Db, file: string, readonly: boolean): void {
   }
 }
 
-/** Opens (creating if missing, unless read-only) and migrates a fairsend database. */
+const OPEN_RETRIES = 50;
+const OPEN_RETRY_MS = 100;
+
+/**
+ * Opens (creating if missing, unless read-only) and migrates a fairsend database. Two processes
+ * opening a new file at once can find it locked while the other switches it to WAL (SQLite does not
+ * always wait for that): the open is then tried again, for at most OPEN_RETRIES × OPEN_RETRY_MS.
+ */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return openOnce(file, options);
+    } catch (err) {
+      if (!(err instanceof DatabaseError && err.busy) || attempt >= OPEN_RETRIES) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, OPEN_RETRY_MS);
+    }
+  }
+}
+
+function openOnce(file: string, options: OpenOptions): Db {
   const readonly = options.readonly === true;
   const db = connect(file, readonly);
   try {
@@ -98,27 +128,35 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     return db;
   } catch (err) {
     db.close();
-    if (err instanceof Database.SqliteError) throw new DatabaseError(`${file}: not a usable database: ${err.message}`);
+    if (err instanceof Database.SqliteError) throw new DatabaseError(`${file}: not a usable database: ${err.message}`, err.code === 'SQLITE_BUSY');
     throw err;
   }
 }
 
+/**
+ * Brings the schema up to date. An upgrade happens in one IMMEDIATE transaction that reads the
+ * version again under the write lock: two processes opening a new file at once (a CLI command and a
+ * runner, say) then migrate it once, instead of both seeing version 0 and the second failing on
+ * tables that already exist.
+ */
 export function migrate(db: Db): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new Error(`database schema version ${version} is newer than this fairsend (${MIGRATIONS.length})`);
-  }
-  // An older runner still at work on the file would break on a schema it does not know.
-  const holder = version >= 1 && version < MIGRATIONS.length ? liveRunnerPid(db) : null;
-  if (holder !== null && holder !== process.pid) {
-    throw new DatabaseError(`database schema version ${version} needs upgrading to ${MIGRATIONS.length}, but a runner (pid ${holder}) is using it: stop that runner, then start this version of fairsend on it`);
-  }
-  for (let v = version; v < MIGRATIONS.length; v += 1) {
-    db.transaction(() => {
+  // Up to date: no write lock needed (a runner may hold it, or be stopped holding it).
+  if ((db.pragma('user_version', { simple: true }) as number) === MIGRATIONS.length) return;
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(`database schema version ${version} is newer than this fairsend (${MIGRATIONS.length})`);
+    }
+    // An older runner still at work on the file would break on a schema it does not know.
+    const holder = version >= 1 && version < MIGRATIONS.length ? liveRunnerPid(db) : null;
+    if (holder !== null && holder !== process.pid) {
+      throw new DatabaseError(`database schema version ${version} needs upgrading to ${MIGRATIONS.length}, but a runner (pid ${holder}) is using it: stop that runner, then start this version of fairsend on it`);
+    }
+    for (let v = version; v < MIGRATIONS.length; v += 1) {
       db.exec(MIGRATIONS[v] ?? '');
       db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+    }
+  }).immediate();
 }
 
 export interface StoredSnapshot {

@@ -12,7 +12,7 @@ describe('requeue', () => {
     e.addService(0, { id: 's', intervalMs: 1000, windows: [{ kind: 'rolling', limit: 2, periodMs: 60_000 }] });
     e.createTask(0, { id: 't', user: 'u', recipients: 2 });
     const first = e.poll(0);
-    expect(first.ok && first.value).toEqual([{ t: 0, service: 's', user: 'u', task: 't', recipient: 0, attempt: 1 }]);
+    expect(first.ok && first.value).toEqual([{ type: 'dispatch', t: 0, service: 's', user: 'u', task: 't', recipient: 0, attempt: 1 }]);
 
     expect(e.requeue(500, 't', 0).ok).toBe(true);
     expect(events.at(-1)).toEqual({ t: 500, type: 'requeued', service: 's', user: 'u', task: 't', recipient: 0, attempt: 1 });
