@@ -1,25 +1,11 @@
 // The CLI as a user runs it: `node bin/fairsend.js …` in a child process, outputs in a temp dir.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fairsend, ROOT, tempDirForFile } from './cli-child.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'fairsend-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs the CLI; async so that independent cases overlap their start-up (tsx + imports). */
-function fairsend(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'bin/fairsend.js'), ...args], { cwd: root, timeout: 120_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const root = ROOT;
+const dir = tempDirForFile('fairsend-cli-');
 
 // The tests read whatever the CLI wrote and assert on it field by field.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,11 +1,10 @@
 // Hostile or broken input files are refusals (exit 2, one line naming the file), never exceptions
 // that escape with a stack trace and exit code 1 (which means "an expectation failed").
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { parseScenarioText, parseTrace } from '../../sim/scenario/index.ts';
+import { fairsend, tempDirForFile } from './cli-child.ts';
 
 /** Ten anchors, each a list of ten aliases of the previous one: 10^6 nodes from 60 lines. */
 const ALIAS_BOMB = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdef'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdef'[i]}`).join(', ')}]`), ''].join('\n');
@@ -38,20 +37,7 @@ describe('parse paths refuse what would throw', () => {
   });
 });
 
-const root = resolve(import.meta.dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'fairsend-parse-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function fairsend(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'bin/fairsend.js'), ...args], { cwd: root, timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const dir = tempDirForFile('fairsend-parse-');
 
 describe.concurrent('the CLI on hostile files', () => {
   it('an alias bomb: exit 2, one line naming the file', async () => {

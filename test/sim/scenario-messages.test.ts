@@ -1,10 +1,9 @@
 // Messages about a scenario name the file and the field once, and say how to fix the value.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { resolveScenario, validateScenario } from '../../sim/scenario/index.ts';
+import { fairsend, tempDirForFile } from './cli-child.ts';
 
 const base = { durationMs: 86_400_000, users: [{ id: 'a' }] };
 const withWindow = (window: Record<string, unknown>) => ({ ...base, services: [{ id: 'pub', intervalMs: 5, windows: [window] }] });
@@ -38,20 +37,7 @@ describe('scenario messages', () => {
   });
 });
 
-const root = resolve(import.meta.dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'fairsend-messages-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function fairsend(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'bin/fairsend.js'), ...args], { cwd: root, timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const dir = tempDirForFile('fairsend-messages-');
 
 describe.concurrent('the CLI', () => {
   it('names the file and the field of an unknown time zone', async () => {

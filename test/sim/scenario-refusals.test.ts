@@ -1,11 +1,10 @@
 // Scenario values that would silently mean something else than written are refused up front:
 // domain shares summing above 1, operator actions after the end of the run.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { resolveScenario, validateScenario } from '../../sim/scenario/index.ts';
+import { fairsend, tempDirForFile } from './cli-child.ts';
 
 function outcome(doc: unknown): { ok: true } | { ok: false; errors: string[] } {
   const v = validateScenario(doc);
@@ -41,20 +40,7 @@ describe('operator actions', () => {
   });
 });
 
-const root = resolve(import.meta.dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'fairsend-refusals-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function fairsend(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'bin/fairsend.js'), ...args], { cwd: root, timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const dir = tempDirForFile('fairsend-refusals-');
 
 describe.concurrent('fairsend sim refuses them with exit 2', () => {
   it('domain shares above 1', async () => {

@@ -1,12 +1,11 @@
 // A sweep's p99 is over the campaigns that ran: campaigns the engine refused at creation (a daily
 // cap, a suspended user) are not in it, so the sweep shows how many there were next to it.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { renderSweepReport, sweepTable } from '../../sim/report/render-sweep-report.ts';
 import { sampleSweepInput } from '../../sim/report/sample-input.ts';
+import { fairsend, tempDirForFile } from './cli-child.ts';
 
 describe('the sweep table', () => {
   it('has a refused-campaigns column', () => {
@@ -29,20 +28,7 @@ describe('the sweep table', () => {
   });
 });
 
-const root = resolve(import.meta.dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'fairsend-sweep-refused-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function fairsend(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'bin/fairsend.js'), ...args], { cwd: root, timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const dir = tempDirForFile('fairsend-sweep-refused-');
 
 describe('fairsend sweep', () => {
   it('reports the campaigns refused at each point', { timeout: 60_000 }, async () => {

@@ -1,11 +1,10 @@
 // Trace files refuse what they cannot read, as scenario files do: an unknown CSV column or JSONL key
 // (a typo such as `service` would otherwise run the campaign unrestricted) and a duplicated header.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { parseTrace } from '../../sim/scenario/index.ts';
+import { fairsend, tempDirForFile } from './cli-child.ts';
 
 const ALLOWED = 'allowed: at, time, user, recipients, id, startAt, maxLatenessMs, weight, services';
 
@@ -46,20 +45,7 @@ describe('trace columns and keys', () => {
   });
 });
 
-const root = resolve(import.meta.dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'fairsend-trace-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function fairsend(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'bin/fairsend.js'), ...args], { cwd: root, timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const dir = tempDirForFile('fairsend-trace-');
 
 describe.concurrent('fairsend sim with a misspelt trace column', () => {
   const scenario = (name: string, trace: string, body: string): string => {
