@@ -4,7 +4,7 @@
 //
 // Structure (all O(log n) per decision):
 //   readyGroups  access groups that could dispatch, by their earliest available service's readyAt
-//   group        available services by (readyAt, seq) + eligible users in policy order
+//   group        active services by (readyAt, seq) (full ones leave lazily) + eligible users in policy order
 //   user         ready tasks in policy order
 //   task         a cursor + returned recipients + a retry heap
 //   timers       task start/expiry, retry due, service resume
@@ -102,6 +102,14 @@ function isOutcome(value: unknown): value is OutcomeResult {
 }
 const MAX_QUOTA = 1e12;
 
+/** Entries in the engine's cache of recently dispatched tasks (a power of two). */
+const RECENT_SLOTS = 4096;
+
+/** A slot for (task id, recipient) in that cache: reads the id's length and last character only. */
+function recentSlot(id: string, recipient: number): number {
+  return (Math.imul(recipient, 0x9e3779b1) ^ (id.length << 16) ^ (id.charCodeAt(id.length - 1) << 8)) & (RECENT_SLOTS - 1);
+}
+
 export class Engine {
   /** @internal */ now: number;
   /** @internal */ entitySeq = 0;
@@ -122,6 +130,12 @@ export class Engine {
   /** Bumped by every change to any service, to invalidate the groups' cached summaries. */
   private serviceVersion = 0;
   private readonly sink: ((event: EngineEvent) => void) | null;
+  /**
+   * Recently dispatched tasks by a cheap hash of (task id, recipient) (see recentSlot): report()
+   * finds most tasks here, in one array read and a pointer compare of the id, instead of looking
+   * the id up in `tasks`. A miss falls back to `tasks`; forgetting tasks clears it.
+   */
+  private readonly recent: (Task | undefined)[] = new Array<Task | undefined>(RECENT_SLOTS).fill(undefined);
   /** Scratch for the policy's order keys (no allocation per decision). */
   private readonly keys: Keys = { k1: 0, k2: 0, k3: 0 };
   private readonly userExists = (id: string): boolean => this.users.has(id);
@@ -419,6 +433,7 @@ export class Engine {
     let kept = 0;
     for (const t of this.endedTasks) {
       if (t.inFlight === 0) {
+        if (forgotten === 0) this.recent.fill(undefined);
         this.tasks.delete(t.id);
         forgotten++;
       } else {
@@ -468,6 +483,7 @@ export class Engine {
     // Bounded: every dispatch either pushes its service's readyAt past `now` or fills its concurrency.
     for (let g = this.readyGroups.peek(); g !== undefined; g = this.readyGroups.peek()) {
       if (g.available.topK1() > now) break;
+      if (this.dropFullTop(g)) continue;
       out.push(this.dispatchFrom(g, now));
     }
     return ok(out);
@@ -476,7 +492,8 @@ export class Engine {
   /** Exact time of the next thing the engine will do by itself, or null when only input can wake it. */
   nextWakeAt(): number | null {
     const timerAt = this.timers.peekAt();
-    const g = this.readyGroups.peek();
+    let g = this.readyGroups.peek();
+    while (g !== undefined && this.dropFullTop(g)) g = this.readyGroups.peek();
     if (g === undefined) return timerAt;
     const slotAt = Math.max(g.available.topK1(), this.now);
     return timerAt === null ? slotAt : Math.min(timerAt, slotAt);
@@ -485,7 +502,9 @@ export class Engine {
   report(now: number, outcome: Outcome): Result<void> {
     const bad = this.checkTime(now) ?? this.checkObject('outcome', outcome);
     if (bad) return bad;
-    const t = this.tasks.get(outcome.task);
+    const id = outcome.task;
+    const cached = typeof id === 'string' ? this.recent[recentSlot(id, outcome.recipient)] : undefined;
+    const t = cached !== undefined && cached.id === id ? cached : this.tasks.get(id);
     if (!t) return this.unknown('UNKNOWN_TASK', 'task', outcome.task, 'task');
     if (!isOutcome(outcome.result)) {
       return refuse('INVALID_ARGUMENT', `outcome.result must be one of ${OUTCOMES.join(', ')}, got ${describe(outcome.result)}`, 'result');
@@ -545,6 +564,7 @@ export class Engine {
     const recipient = t.takeNext(now);
     const attempt = t.takenAttempt;
     this.flights.add(t.seq, recipient, s.index * ATTEMPT_SLOTS + attempt);
+    this.recent[recentSlot(t.id, recipient)] = t;
     t.inFlight++;
     t.dispatched++;
     if (t.firstDispatchAt === null) {
@@ -863,15 +883,29 @@ export class Engine {
     return undefined;
   }
 
-  /** @internal Puts the service in or out of its group's available queue, keyed (readyAt, seq). */
+  /**
+   * @internal Puts the service in or out of its group's available queue, keyed (readyAt, seq).
+   * A service that is active but full (all its concurrency in flight) may stay queued: it leaves
+   * only if it reaches the top while still full (dropFullTop). Its sends usually end before its
+   * next slot, so most dispatches then cost one re-key instead of a removal and a push.
+   */
   refreshService(s: Service): void {
     const g = s.group;
-    const can = s.canStart;
+    const active = s.state === 'active';
     const queued = g.available.contains(s.handle);
-    if (can && !queued) g.available.push(s.handle, s.readyAt, 0, s.seq);
-    else if (!can && queued) g.available.remove(s.handle);
-    else if (can) g.available.update(s.handle, s.readyAt, 0, s.seq);
+    if (!queued && s.canStart) g.available.push(s.handle, s.readyAt, 0, s.seq);
+    else if (queued && !active) g.available.remove(s.handle);
+    else if (queued) g.available.update(s.handle, s.readyAt, 0, s.seq);
     this.refreshGroup(g);
+  }
+
+  /** Removes the group's first available service if it is full (see refreshService); true if it did. */
+  private dropFullTop(g: AccessGroup): boolean {
+    const s = g.available.peek() as Service;
+    if (s.inFlight < s.concurrency) return false;
+    g.available.remove(s.handle);
+    this.refreshGroup(g);
+    return true;
   }
 
   private refreshGroup(g: AccessGroup): void {

@@ -64,6 +64,19 @@ describe('forgetEndedTasks', () => {
     expect(a.status().users).toEqual(b.status().users);
   });
 
+  it('knows a forgotten id no more, and a new task may take it', () => {
+    const e = setup();
+    const sent = run(e, 0, 1).find((d) => d.task === 'done') as Dispatch;
+    ok(e.forgetEndedTasks(1_000));
+    // The forgotten task's last send, reported again: the id is unknown now, not a stale dispatch.
+    expect(e.report(1_000, { task: 'done', recipient: sent.recipient, result: 'sent' })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_TASK' } });
+    ok(e.createTask(1_000, { id: 'done', user: 'u', recipients: 1 }));
+    const again = run(e, 1_000, 10, 'done').find((d) => d.task === 'done') as Dispatch;
+    expect(again.recipient).toBe(sent.recipient);
+    ok(e.report(11_000, { task: 'done', recipient: again.recipient, result: 'sent' }));
+    expect(e.getTask('done')).toMatchObject({ state: 'completed', sent: 1 });
+  });
+
   it('refuses a time before the clock, changing nothing', () => {
     const e = setup();
     run(e, 0, 3);
