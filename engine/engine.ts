@@ -340,6 +340,9 @@ export class Engine {
     if (!u) return this.unknown('UNKNOWN_USER', 'user', userId);
     const amountBad = intProblem('amount', amount, 1, MAX_QUOTA);
     if (amountBad) return refuse('INVALID_ARGUMENT', `quota grant to user '${userId}': ${amountBad}`, 'amount');
+    if (u.balance + amount > MAX_QUOTA) {
+      return refuse('INVALID_ARGUMENT', `quota grant to user '${userId}': a balance of ${u.balance} + ${amount} would exceed ${MAX_QUOTA}`, 'amount');
+    }
     if (u.granted + amount > Number.MAX_SAFE_INTEGER) return refuse('INVALID_ARGUMENT', `quota grant to user '${userId}' would overflow`, 'amount');
     this.now = now;
     u.granted += amount;

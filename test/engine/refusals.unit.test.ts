@@ -110,6 +110,8 @@ describe('bad arguments are refused and change nothing', () => {
     expectRefused(e, (x) => x.addUser(1, { id: 'x', quota: 1.5 }), 'INVALID_ARGUMENT', "user 'x': quota must be an integer from 0 to 1000000000000, got 1.5", 'quota');
     expectRefused(e, (x) => x.addUser(1, { id: 'x', weight: 0 }), 'INVALID_ARGUMENT', "user 'x': weight must be an integer from 1 to 10000, got 0", 'weight');
     expectRefused(e, (x) => x.grantQuota(1, 'bob', -3), 'INVALID_ARGUMENT', "quota grant to user 'bob': amount must be an integer from 1 to 1000000000000, got -3", 'amount');
+    const balance = e.status().users.find((u) => u.id === 'bob')!.balance;
+    expectRefused(e, (x) => x.grantQuota(1, 'bob', 1e12 - balance + 1), 'INVALID_ARGUMENT', `quota grant to user 'bob': a balance of ${balance} + ${1e12 - balance + 1} would exceed 1000000000000`, 'amount');
     expectRefused(e, (x) => x.createTask(1, { id: 't', user: 'bob', recipients: 0 }), 'INVALID_ARGUMENT', "task 't': recipients must be an integer from 1 to 1000000000, got 0", 'recipients');
     expectRefused(e, (x) => x.createTask(1, { id: '', user: 'bob', recipients: 1 }), 'INVALID_ARGUMENT', 'task: id must be a non-empty string, got ""', 'id');
   });
