@@ -1,23 +1,23 @@
 // The planning sub-commands of `fairsend`: sim, sweep, validate, schema. This is the imperative
 // shell: it reads files, runs the pure pieces, prints, and writes outputs under temporary names that
 // are renamed only once everything succeeded. Exit codes: 0 ok, 1 an expectation failed, 2 bad input.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { renderSweepReport, refusedText, formatDuration, formatRatio } from './report/index.ts';
 import type { ExpectationResult, PolicyMetrics, SweepPoint } from './report/index.ts';
-import { DEFAULT_SCENARIO, POLICIES, openScenarioDocument, openScenarioFile, readScenarioDocument, scenarioJsonSchema } from './scenario/index.ts';
+import { DEFAULT_SCENARIO, POLICIES, openScenarioDocument, openScenarioFile, readScenarioDocument, resolvedView, scenarioJsonSchema } from './scenario/index.ts';
 import type { Checked, OpenedScenario, PolicyName, ResolvedScenario, Scenario } from './scenario/index.ts';
 import { setUpEngine } from './simulate.ts';
 import { eventsPathFor, runScenario } from './run-scenario.ts';
 import { refusedCount } from './expectations.ts';
-import { checkOutputs, removeCreated } from './output-paths.ts';
+import { checkOutputs, entryPath, inputPaths, removeCreated } from './output-paths.ts';
 import type { OutputTarget } from './output-paths.ts';
 import type { RunOptions } from './run-scenario.ts';
 import type { SimJob, SimReply } from './sim-worker.ts';
-import { MAX_SWEEP_POINTS, checkVariations, combinations, parseVary, setPath, sweepInput } from './sweep.ts';
+import { MAX_SWEEP_POINTS, checkVariations, combinations, parseVary, setPath, sweepInput, weightedUtilisation } from './sweep.ts';
 import type { Variation } from './sweep.ts';
 
 const EXIT_EXPECTATION = 1;
@@ -43,11 +43,23 @@ function parseSeed(text: string | undefined): number | undefined {
   return n;
 }
 
+/** A policy given twice is refused rather than collapsed: the list may not be what was meant. */
 function parsePolicies(text: string | undefined): PolicyName[] | undefined {
   if (text === undefined) return undefined;
   const list = text.split(',').map((p) => p.trim());
-  for (const p of list) if (!(POLICIES as readonly string[]).includes(p)) throw new BadInput([`--policy: unknown policy "${p}"; choose from ${POLICIES.join(', ')}`]);
-  return [...new Set(list)] as PolicyName[];
+  const seen = new Set<string>();
+  for (const p of list) {
+    if (!(POLICIES as readonly string[]).includes(p)) throw new BadInput([`--policy: unknown policy "${p}"; choose from ${POLICIES.join(', ')}`]);
+    if (seen.has(p)) throw new BadInput([`--policy: "${p}" is given more than once`]);
+    seen.add(p);
+  }
+  return list as PolicyName[];
+}
+
+/** A path option's value: an empty one would resolve to the working directory and write there. */
+function pathOption(option: string, value: string | undefined): string | undefined {
+  if (value !== undefined && value.trim() === '') throw new BadInput([`${option} must not be empty`]);
+  return value;
 }
 
 /**
@@ -98,11 +110,24 @@ function progress(quiet: boolean, s: ResolvedScenario): { onProgress?: RunOption
   };
 }
 
+/**
+ * "44 of 117 campaigns done, 3 unfinished, 70 refused": every campaign of the workload in one of
+ * the parts, so none hides. Unfinished as sim/recorder.ts counts it: created, and neither completed
+ * nor ended on purpose (cancelled, expired), which show only when there are some.
+ */
+function campaignsText(m: PolicyMetrics): string {
+  const c = m.campaigns;
+  const refused = refusedCount(m);
+  const unfinished = Math.max(0, c.created - c.completed - c.cancelled - c.expired);
+  const ended = [c.cancelled > 0 ? `, ${c.cancelled} cancelled` : '', c.expired > 0 ? `, ${c.expired} expired` : ''].join('');
+  return `${c.completed} of ${c.created + refused} campaigns done, ${unfinished} unfinished${ended}, ${refused} refused`;
+}
+
 function policyLine(m: PolicyMetrics): string {
   const c = m.campaigns;
   return [
     m.policy.padEnd(12),
-    `${c.completed}/${c.created + refusedCount(m)} campaigns done, ${refusedCount(m)} refused`.padEnd(38),
+    campaignsText(m).padEnd(56),
     `p50 ${formatDuration(c.completionMs.p50)}`.padEnd(14),
     `p99 ${formatDuration(c.completionMs.p99)}`.padEnd(14),
     `Jain ${formatRatio(m.fairness.jainIndex)}`.padEnd(12),
@@ -118,39 +143,40 @@ const OUT_FILES = ['summary.json', 'report.md', 'report.html'];
 
 /**
  * The event log files, one per policy; refused when one would overwrite a report file (the log
- * would be lost) or when the path is `-`: stdout carries the summary lines, and a log mixed into
- * them would be neither.
+ * would be lost), when the path is `-` (stdout carries the summary lines, and a log mixed into
+ * them would be neither) or a directory (with several policies the logs would go next to it).
+ * Overwriting the scenario or its trace is refused by `checkOutputs`.
  */
-function eventFiles(events: string | undefined, out: string, policies: readonly PolicyName[], inputs: ReadonlyMap<string, string>): string[] {
+function eventFiles(events: string | undefined, out: string, policies: readonly PolicyName[]): string[] {
   if (events === undefined) return [];
   if (events === '-') throw new BadInput(['--events -: the event log cannot go to standard output (it carries the summary lines); give a file name']);
   const path = resolvePath(events);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new BadInput([`--events: ${path} is a directory; give a file name`]);
+  if (/[/\\]$/.test(events)) throw new BadInput([`--events: ${events} ends with a path separator, so it names a directory; give a file name`]);
   const files = policies.map((p) => eventsPathFor(path, p, policies.length > 1));
-  const clash = files.find((f) => OUT_FILES.some((o) => join(out, o) === f));
+  const clash = files.find((f) => OUT_FILES.some((o) => entryPath(join(out, o)) === entryPath(f)));
   if (clash !== undefined) throw new BadInput([`--events: ${clash} is also written by --out (${OUT_FILES.join(', ')}); choose another file`]);
-  const input = files.find((f) => inputs.has(f));
-  if (input !== undefined) throw new BadInput([`--events: ${input} is ${inputs.get(input)}; choose another file`]);
   return files;
 }
 
-/** The files a run reads, which its outputs must not replace: absolute path → what it is. */
-function inputFiles(file: string | undefined, scenario: Scenario): Map<string, string> {
-  const inputs = new Map<string, string>();
-  if (file === undefined) return inputs;
-  inputs.set(resolvePath(file), 'the scenario file');
-  if (scenario.trace) inputs.set(resolvePath(dirname(resolvePath(file)), scenario.trace.file), "the scenario's trace file");
-  return inputs;
+/** The files a run reads (the scenario, each trace), which its outputs must not replace. */
+function inputFiles(file: string | undefined, scenarios: readonly Scenario[]): Map<string, string> {
+  if (file === undefined) return new Map();
+  const baseDir = dirname(resolvePath(file));
+  const traces = scenarios.flatMap((s) => (s.trace ? [[resolvePath(baseDir, s.trace.file), "the scenario's trace file"] as const] : []));
+  return inputPaths([[file, 'the scenario file'], ...traces]);
 }
 
 async function simCommand(file: string | undefined, flags: SimFlags): Promise<number> {
   const seed = parseSeed(flags.seed);
   const policies = parsePolicies(flags.policy);
+  const out = resolvePath(pathOption('--out', flags.out) ?? 'reports/sim');
+  pathOption('--events', flags.events);
   const { scenario, resolved } = openFromArg(file, seed);
-  const out = resolvePath(flags.out ?? 'reports/sim');
-  const events = eventFiles(flags.events, out, policies ?? resolved.policies, inputFiles(file, scenario));
+  const events = eventFiles(flags.events, out, policies ?? resolved.policies);
   const targets: OutputTarget[] = [{ option: '--out', dir: out, files: OUT_FILES }];
   if (events.length > 0) targets.push({ option: '--events', dir: dirname(events[0]!), files: events.map((f) => basename(f)) });
-  const created = must(checkOutputs(targets));
+  const created = must(checkOutputs(targets, inputFiles(file, [scenario])));
   // Event logs are written into a directory of this run's own and renamed with the reports at the end.
   const staging = events.length === 0 ? null : join(dirname(events[0]!), `.fairsend-events.tmp-${process.pid}`);
   const removeStaging = (): void => { if (staging !== null) rmSync(staging, { recursive: true, force: true }); };
@@ -270,20 +296,23 @@ function sweepCommand(file: string, flags: SweepFlags): number {
   const vars: Variation[] = [...must(checkVariations(flags.vary.map((v) => must(parseVary(v)))))];
   const combos = combinations(vars);
   if (combos.length > MAX_SWEEP_POINTS) throw new BadInput([`sweep: ${combos.length} combinations; at most ${MAX_SWEEP_POINTS} are allowed`]);
+  const out = resolvePath(pathOption('--out', flags.out) ?? 'reports/sweep');
   const doc = must(readScenarioDocument(file));
-  const out = resolvePath(flags.out ?? 'reports/sweep');
   const baseDir = dirname(resolvePath(file));
   // Validate every point before running any, so that a bad value writes nothing.
-  const opened = combos.map((combo) => {
+  const pointScenarios = combos.map((combo) => {
     let d: unknown = doc;
     combo.forEach((value, k) => { d = must(setPath(d, vars[k]!.path, value)); });
     const o = openScenarioDocument(d, baseDir, seed);
     if (!o.ok) throw new BadInput(o.errors.map((e) => `${file} with ${combo.map((v, k) => `${vars[k]!.path}=${v}`).join(' ')}: ${e}`));
     const engine = setUpEngine(o.value.resolved, o.value.resolved.policies[0]!, () => {});
     if (!engine.ok) throw new BadInput(engine.errors.map((e) => `${file} with ${combo.map((v, k) => `${vars[k]!.path}=${v}`).join(' ')}: ${e}`));
-    return o.value.resolved;
+    return o.value;
   });
-  const created = must(checkOutputs([{ option: '--out', dir: out, files: ['sweep.json', 'report.md', 'report.html'] }]));
+  const opened = pointScenarios.map((o) => o.resolved);
+  // Each point may read another trace (`--vary trace.file=…`): none of them may be replaced.
+  const inputs = inputFiles(file, pointScenarios.map((o) => o.scenario));
+  const created = must(checkOutputs([{ option: '--out', dir: out, files: ['sweep.json', 'report.md', 'report.html'] }], inputs));
   const chosen = policy?.[0] ?? opened[0]!.policies[0]!;
   const points: SweepPoint[] = opened.map((resolved, i) => {
     const run = runScenario(resolved, { policies: [chosen], hashEvents: false });
@@ -293,11 +322,11 @@ function sweepCommand(file: string, flags: SweepFlags): number {
       p99CompletionMs: m.campaigns.completionMs.p99,
       refused: refusedCount(m),
       campaigns: m.campaigns.created + refusedCount(m),
-      utilisation: m.services.length === 0 ? 0 : m.services.reduce((s, x) => s + x.utilisation, 0) / m.services.length,
+      utilisation: weightedUtilisation(resolved.services, m),
       pass: run.pass,
       failed: run.report.expectations.filter((e) => !e.pass).map((e) => e.description),
     };
-    if (!flags.quiet) console.log(`  ${point.values.map((v) => `${v.path}=${v.value}`).join(' ')}: p99 ${formatDuration(point.p99CompletionMs)}, ${refusedText(point)} campaigns refused, utilisation ${(point.utilisation * 100).toFixed(1)}%, ${point.pass ? 'meets' : 'misses'} expectations`);
+    if (!flags.quiet) console.log(`  ${point.values.map((v) => `${v.path}=${v.value}`).join(' ')}: p99 ${formatDuration(point.p99CompletionMs)}, ${refusedText(point)} campaigns refused, utilisation (capacity-weighted) ${(point.utilisation * 100).toFixed(1)}%, ${point.pass ? 'meets' : 'misses'} expectations`);
     return point;
   });
   const first = opened[0]!;
@@ -332,9 +361,12 @@ function evaluateDescriptions(s: ResolvedScenario): string[] {
   return out;
 }
 
+/** The verdict, then what the scenario resolves to (bounded: identical services are one line). */
 function validateCommand(file: string): number {
-  const { resolved } = openFromArg(file, undefined);
+  const opened = openFromArg(file, undefined);
+  const { resolved } = opened;
   console.log(`${file}: valid — ${resolved.users.length} users, ${resolved.services.length} services, ${resolved.arrivals.length} campaigns, ${resolved.totalRecipients} recipients`);
+  for (const line of resolvedView(opened, evaluateDescriptions(resolved))) console.log(`  ${line}`);
   return 0;
 }
 
@@ -342,7 +374,7 @@ function schemaCommand(flags: { out?: string }): number {
   const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
   if (flags.out === undefined) process.stdout.write(text);
   else {
-    const file = resolvePath(flags.out);
+    const file = resolvePath(pathOption('--out', flags.out)!);
     must(checkOutputs([{ option: '--out', dir: dirname(file), files: [basename(file)] }]));
     writeOutputs('--out', { [file]: text });
   }
@@ -370,14 +402,14 @@ export function registerSimCommands(program: Command): void {
     .option('--seed <n>', 'seed for every random stream (overrides the scenario)')
     .option('--policy <list>', `comma-separated policies to compare (${POLICIES.join(', ')})`)
     .option('--out <dir>', 'where to write summary.json, report.md and report.html', 'reports/sim')
-    .option('--events <file>', 'write the event log as JSON Lines (several policies: <file>.<policy>.jsonl)')
+    .option('--events <file>', 'write the event log as JSON Lines to this file (not a directory); with several policies one file each, named <stem>.<policy><ext>: ev.jsonl gives ev.fair.jsonl, ev.fifo.jsonl, … (no extension: .jsonl)')
     .option('--quiet', 'no progress bar')
     .addOption(new Option('--no-hash', 'skip hashing the event stream (speed measurements)'))
     .addOption(new Option('--no-check', 'skip the invariant checkers (speed measurements; violations then read 0)'))
     .action(guarded((file: string | undefined, flags: SimFlags) => simCommand(file, flags)));
   program
     .command('sweep')
-    .description('run a scenario at every combination of parameter values; report p99 completion and utilisation')
+    .description('run a scenario at every combination of parameter values; report p99 completion and capacity-weighted utilisation')
     .argument('<scenario>', 'scenario file (JSON or YAML)')
     .option('--vary <path=v1,v2,...>', 'a scenario path and its values, e.g. services.workspace.count=5,10,20 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--seed <n>', 'seed (overrides the scenario)')

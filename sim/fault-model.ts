@@ -39,13 +39,19 @@ export class FaultModel {
     this.throttle = stream(seed, 'throttling');
     this.outcomeSalt = saltFor(seed, 'outcomes');
     this.domainSalt = saltFor(seed, 'domains');
-    const total = faults.domains.reduce((s, d) => s + d.share, 0);
+    // Shares are fractions of all recipients; whatever they leave is "other domains", which get
+    // the global rates (the last cut is 1 either way, so every draw lands somewhere).
     let acc = 0;
     for (const d of faults.domains) {
-      acc += d.share / total;
+      acc += d.share;
       this.domainCut.push(acc);
       this.domainBounce.push(d.bounceRate ?? faults.bounceRate);
       this.domainDefer.push(d.deferralRate ?? faults.deferralRate);
+    }
+    if (faults.domains.length > 0) {
+      this.domainCut.push(1);
+      this.domainBounce.push(faults.bounceRate);
+      this.domainDefer.push(faults.deferralRate);
     }
     this.outageCursor = scenario.services.map(() => 0);
     this.latencyOf = scenario.services.map((s) => s.latencyMs as Distribution);

@@ -7,12 +7,16 @@ import { maxMinAllocation } from './fair-share.ts';
 import { cdf, jainIndex, mean, percentiles } from './stats.ts';
 import { WindowPeak } from './window-peak.ts';
 import type { ResolvedScenario } from './scenario/resolve-scenario.ts';
-import type { OutcomeCounts, PolicyMetrics, QueueDepthPoint, ServiceMetrics, UserMetrics } from './report/report-input.ts';
+import type { OutcomeCounts, PolicyMetrics, QueueDepthPoint, RefusedAction, ServiceMetrics, UserMetrics } from './report/report-input.ts';
 import { THROUGHPUT_LINES_MAX } from './report/index.ts';
 
 /** Series shown per service in the throughput chart; the rest are summed as "others". */
 const MAX_SERIES = THROUGHPUT_LINES_MAX - 1; // one line is left for the sum of the rest
 const MAX_BUCKETS = 200;
+const MAX_ACTIONS_SHOWN = 50;
+
+/** Refusal codes that mean the platform lacked capacity, not that the request was wrong. */
+export const CAPACITY_REFUSALS: readonly string[] = ['SERVICE_QUOTA_EXHAUSTED', 'NO_AVAILABLE_SERVICE'];
 
 interface ServiceTally {
   sends: number;
@@ -68,6 +72,13 @@ export class Recorder {
     });
   }
 
+  /** Operator actions the engine refused, the first few (see MAX_ACTIONS_SHOWN). */
+  readonly actionsRefused: RefusedAction[] = [];
+
+  actionRefused(a: RefusedAction): void {
+    if (this.actionsRefused.length < MAX_ACTIONS_SHOWN) this.actionsRefused.push(a);
+  }
+
   refusal(code: string): void {
     this.refused[code] = (this.refused[code] ?? 0) + 1;
   }
@@ -121,6 +132,9 @@ export class Recorder {
         return;
       case 'quota_refunded':
         this.outcomes.refunded += e.amount;
+        // Refunded recipients (failed, cancelled, expired) will never be sent: they are no longer
+        // demand, or a user who cancels would look starved next to its fair share.
+        this.userDemand[this.userIndex.get(e.user)!]! -= e.amount;
         return;
       default:
         this.onServiceEvent(e);
@@ -151,6 +165,14 @@ export class Recorder {
     } else if (s.pausedSince === null) {
       s.pausedSince = e.t;
     }
+  }
+
+  /**
+   * Campaigns the platform could not take: refused because no service had capacity left or none
+   * was usable. They count as never completed in the completion percentiles, like unfinished ones.
+   */
+  private capacityRefusals(): number {
+    return CAPACITY_REFUSALS.reduce((n, code) => n + (this.refused[code] ?? 0), 0);
   }
 
   private completionSamples(): { completion: number[]; firstSend: number[]; unfinished: number } {
@@ -222,9 +244,14 @@ export class Recorder {
     return { startMs: 0, bucketMs: this.bucketMs, series };
   }
 
-  finish(policy: string, wallTimeMs: number): { metrics: PolicyMetrics; extra: Omit<ExtraMetrics, 'ledgerMismatches'> } {
-    const spanMs = Math.max(1, this.lastEventAt);
+  /**
+   * `endAt`: when the run ended. Work left stuck (a service paused for good, say) was stuck until
+   * then, so pauses and utilisation are measured to it; a run that drained ends at its last event.
+   */
+  finish(policy: string, wallTimeMs: number, endAt: number): { metrics: PolicyMetrics; extra: Omit<ExtraMetrics, 'ledgerMismatches'> } {
+    const spanMs = Math.max(1, this.pending > 0 ? Math.max(endAt, this.lastEventAt) : this.lastEventAt);
     const samples = this.completionSamples();
+    const neverCompleted = samples.unfinished + this.capacityRefusals();
     const { users, ratios } = this.userMetrics(spanMs);
     const sendsTotal = this.outcomes.sent;
     const metrics: PolicyMetrics = {
@@ -235,8 +262,8 @@ export class Recorder {
         completed: this.completed,
         cancelled: this.cancelled,
         expired: this.expired,
-        completionMs: percentiles(samples.completion, samples.unfinished),
-        completionCdf: cdf(samples.completion, samples.unfinished),
+        completionMs: percentiles(samples.completion, neverCompleted),
+        completionCdf: cdf(samples.completion, neverCompleted),
         firstSendMs: percentiles(samples.firstSend),
       },
       users,
@@ -251,7 +278,8 @@ export class Recorder {
       outcomes: { ...this.outcomes },
       violationCount: 0,
       violations: [],
-      simulatedMs: this.lastEventAt,
+      actionsRefused: [...this.actionsRefused],
+      simulatedMs: spanMs,
       wallTimeMs,
       sendsPerSecond: wallTimeMs <= 0 ? 0 : Math.round((sendsTotal * 1000) / wallTimeMs),
     };

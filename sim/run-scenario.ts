@@ -132,6 +132,7 @@ function runPolicy(s: ResolvedScenario, policy: PolicyName, options: RunOptions,
     throw err;
   }
   if (log) run.metrics.eventHash = log.close(true);
+  run.metrics.invariantsChecked = watch !== null;
   if (watch) {
     const v = watch.finish();
     run.metrics.violationCount = v.count;

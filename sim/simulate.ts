@@ -3,7 +3,7 @@
 // engine's own `nextWakeAt()` — and never steps through idle milliseconds. The engine decides; this
 // loop acts on its decisions (samples latency and replies, reports outcomes) and records metrics.
 import { createEngine } from '../engine/index.ts';
-import type { Dispatch, Engine, EngineEvent, EngineOptions } from '../engine/index.ts';
+import type { Dispatch, Engine, EngineEvent, EngineOptions, Result } from '../engine/index.ts';
 import { EventQueue } from './event-queue.ts';
 import { DETAILS, FaultModel } from './fault-model.ts';
 import type { SimResult } from './fault-model.ts';
@@ -70,19 +70,31 @@ export function setUpEngine(s: ResolvedScenario, policy: PolicyName, onEvent: (e
   return { ok: true, value: engine };
 }
 
-function applyAction(engine: Engine, now: number, a: ActionSpec): void {
-  // Refusals (e.g. resuming a task that already completed) are part of the story, not bugs: the
-  // engine logs nothing and the run goes on.
+/**
+ * Refusals (e.g. resuming a task that already completed) are part of the story, not bugs: the run
+ * goes on, and the report lists them so that a scripted action that did nothing is seen.
+ */
+function applyAction(engine: Engine, now: number, a: ActionSpec): Result<unknown> {
   switch (a.kind) {
-    case 'pauseTask': engine.pauseTask(now, a.task); return;
-    case 'resumeTask': engine.resumeTask(now, a.task); return;
-    case 'cancelTask': engine.cancelTask(now, a.task); return;
-    case 'pauseService': engine.pauseService(now, a.service, a.resumeAt); return;
-    case 'resumeService': engine.resumeService(now, a.service); return;
-    case 'disableService': engine.disableService(now, a.service); return;
-    case 'grantQuota': engine.grantQuota(now, a.user, a.amount); return;
-    case 'suspendUser': engine.suspendUser(now, a.user); return;
-    case 'resumeUser': engine.resumeUser(now, a.user); return;
+    case 'pauseTask': return engine.pauseTask(now, a.task);
+    case 'resumeTask': return engine.resumeTask(now, a.task);
+    case 'cancelTask': return engine.cancelTask(now, a.task);
+    case 'pauseService': return engine.pauseService(now, a.service, a.resumeAt);
+    case 'resumeService': return engine.resumeService(now, a.service);
+    case 'disableService': return engine.disableService(now, a.service);
+    case 'grantQuota': return engine.grantQuota(now, a.user, a.amount);
+    case 'suspendUser': return engine.suspendUser(now, a.user);
+    case 'resumeUser': return engine.resumeUser(now, a.user);
+  }
+}
+
+/** An action as a planner wrote it, for the report: its kind and what it names. */
+function describeAction(a: ActionSpec): string {
+  switch (a.kind) {
+    case 'pauseTask': case 'resumeTask': case 'cancelTask': return `${a.kind} ${a.task}`;
+    case 'pauseService': case 'resumeService': case 'disableService': return `${a.kind} ${a.service}`;
+    case 'grantQuota': return `grantQuota ${a.user} ${a.amount}`;
+    case 'suspendUser': case 'resumeUser': return `${a.kind} ${a.user}`;
   }
 }
 
@@ -116,7 +128,11 @@ export function simulate(s: ResolvedScenario, policy: PolicyName, options: Simul
     // Order at one instant: completions free slots, then operator actions, then arrivals, then the
     // engine starts whatever is due. A fixed order keeps runs reproducible.
     while (completions.peekTime() === now) report(engine, now, completions.pop()!);
-    while (ki < s.actions.length && s.actions[ki]!.at === now) applyAction(engine, now, s.actions[ki++]!);
+    while (ki < s.actions.length && s.actions[ki]!.at === now) {
+      const a = s.actions[ki++]!;
+      const r = applyAction(engine, now, a);
+      if (!r.ok) rec.actionRefused({ at: now, action: describeAction(a), code: r.error.code, message: r.error.message });
+    }
     while (ai < s.arrivals.length && s.arrivals[ai]!.at === now) createTask(engine, rec, s.arrivals[ai++]!, now);
     if (now >= nextSampleAt) {
       rec.sample(now);
@@ -128,8 +144,11 @@ export function simulate(s: ResolvedScenario, policy: PolicyName, options: Simul
     stalls = advanced || started > 0 ? 0 : stalls + 1;
     if (stalls > 10_000) throw new Error(`simulation stalled at t=${now}: engine.nextWakeAt() = ${engine.nextWakeAt()} but poll() starts nothing`);
   }
-  rec.sample(now);
-  const { metrics, extra } = rec.finish(policy, performance.now() - started);
+  // Work still pending after the loop drained is stuck for good (nothing can wake it): it stays
+  // stuck to the end of the run, and the last sample says so.
+  const endAt = rec.pending > 0 ? Math.max(now, s.endAt) : now;
+  rec.sample(endAt);
+  const { metrics, extra } = rec.finish(policy, performance.now() - started, endAt);
   return { metrics, extra: { ...extra, ledgerMismatches: ledgerCheck(engine) } };
 }
 

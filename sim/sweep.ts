@@ -1,6 +1,7 @@
 // Sweeps: run one scenario at every combination of parameter values (`--vary PATH=V1,V2,…`), and
 // name the smallest configuration that meets the scenario's expectations. A PATH walks the scenario
 // document; an array step may be an index or the `id`/`name` of an element (`services.ses.count`).
+import { serviceCapacity } from './capacity.ts';
 import type { Checked } from './scenario/index.ts';
 import type { SweepInput, SweepPoint } from './report/index.ts';
 import type { PolicyName } from './scenario/index.ts';
@@ -19,7 +20,15 @@ export function parseVary(spec: string): Checked<Variation> {
   const path = spec.slice(0, eq).trim();
   const values = spec.slice(eq + 1).split(',').map((v) => v.trim());
   if (values.some((v) => v === '')) return { ok: false, errors: [`--vary "${spec}" has an empty value`] };
-  return { ok: true, value: { path, values: values.map((v) => (/^-?\d+(\.\d+)?(e\d+)?$/i.test(v) ? Number(v) : v)) } };
+  const parsed = values.map((v) => (/^-?\d+(\.\d+)?(e\d+)?$/i.test(v) ? Number(v) : v));
+  // A repeated value (`2,2`, or `2,2.0`) would run the same configuration twice.
+  const twice = parsed.findIndex((v, i) => parsed.indexOf(v) !== i);
+  if (twice >= 0) {
+    const first = values[parsed.indexOf(parsed[twice]!)]!;
+    const what = first === values[twice] ? `the value ${first} is given more than once` : `${first} and ${values[twice]} are the same value`;
+    return { ok: false, errors: [`--vary ${path}: ${what}; each configuration runs once`] };
+  }
+  return { ok: true, value: { path, values: parsed } };
 }
 
 function steps(path: string): string[] {
@@ -56,6 +65,19 @@ export function setPath(doc: unknown, path: string, value: unknown): Checked<unk
     }
   }
   return { ok: true, value: copy };
+}
+
+/**
+ * The share of the services' combined capacity the run used: all starts over the sum of each
+ * service's capacity for the run's span (`simulatedMs`), the capacity sim/recorder.ts measures each
+ * service's utilisation against (sim/capacity.ts). A plain mean over services would let a dozen
+ * saturated small mailboxes hide one large relay used at 63% (97% instead of 65%).
+ */
+export function weightedUtilisation(services: readonly Parameters<typeof serviceCapacity>[0][], m: { simulatedMs: number; services: readonly { sends: number }[] }): number {
+  const spanMs = Math.max(1, m.simulatedMs);
+  const capacity = services.reduce((sum, s) => sum + serviceCapacity(s, spanMs), 0);
+  const sends = m.services.reduce((sum, s) => sum + s.sends, 0);
+  return capacity === 0 ? 0 : Math.min(1, sends / capacity);
 }
 
 /** Every combination of values, first parameter varying slowest. */

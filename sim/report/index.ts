@@ -13,6 +13,7 @@ export type {
   Percentiles,
   PolicyMetrics,
   QueueDepthPoint,
+  RefusedAction,
   ReportInput,
   ServiceMetrics,
   SweepInput,

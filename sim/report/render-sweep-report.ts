@@ -1,7 +1,8 @@
 /**
  * The sweep report: each varied configuration against p99 campaign completion, campaigns refused at
- * creation (not in the p99: a point that refuses many can show a good p99) and utilisation, which
- * ones meet the expectations, and the smallest configuration that does.
+ * creation (those refused for lack of capacity count as never completed in the p99; those refused
+ * for the user's own reasons do not) and capacity-weighted utilisation, which ones meet the
+ * expectations, and the smallest configuration that does.
  */
 import { barChart } from './bar-chart.ts';
 import { escapeHtml } from './escape-html.ts';
@@ -26,7 +27,7 @@ export function pointLabel(point: Pick<SweepPoint, 'values'>, parameters: readon
 }
 
 export function sweepTable(input: SweepInput): Table {
-  const headers = [...input.parameters, 'p99 completion', 'Refused campaigns', 'Utilisation', 'Result', 'Failed expectations'];
+  const headers = [...input.parameters, 'p99 completion', 'Refused campaigns', 'Utilisation (capacity-weighted)', 'Result', 'Failed expectations'];
   const rows = input.points.map((pt, i) => [
     ...input.parameters.map((path) => String(pt.values.find((v) => v.path === path)?.value ?? '—')),
     formatDuration(pt.p99CompletionMs),
@@ -76,7 +77,7 @@ function sweepHtml(input: SweepInput): string {
     `<div class="verdict ${ok ? 'pass' : 'fail'}">${escapeHtml(verdict(input))}</div>`,
     '<h2>Expectations</h2>', expectations,
     '<h2>Results</h2>',
-    figure('p99 completion and utilisation per configuration', sweepChart(input), 'Bars: p99 campaign completion (green meets every expectation, red does not). Line: mean service utilisation.'),
+    figure('p99 completion and utilisation per configuration', sweepChart(input), 'Bars: p99 campaign completion (green meets every expectation, red does not). Line: utilisation, capacity-weighted (all sends over all services\' capacity).'),
     rowsHtml,
   ];
   return htmlPage(`fairsend sweep report: ${input.scenario}`, body.join('\n'));

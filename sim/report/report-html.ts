@@ -1,11 +1,11 @@
 /** report.html: a self-contained page (inline CSS and SVG only) with the report's charts and tables. */
 import { escapeHtml } from './escape-html.ts';
-import { formatCompact, formatCount, formatDuration, formatRatio } from './format.ts';
+import { formatCompact, formatCount, formatDuration } from './format.ts';
 import { badge, figure, htmlPage, htmlTable } from './html-page.ts';
 import { comparisonChart, completionCdfChart, queueDepthChart, shareChart, throughputChart, THROUGHPUT_LINES_MAX } from './report-charts.ts';
 import type { PolicyMetrics, ReportInput, ViolationReport } from './report-input.ts';
-import { VIOLATION_EVENTS_SHOWN } from './report-markdown.ts';
-import { comparisonTable, outcomeTable, serviceTable, userTable, USER_ROWS_MAX } from './report-tables.ts';
+import { NOT_CHECKED, VIOLATION_EVENTS_SHOWN } from './report-markdown.ts';
+import { actionTable, comparisonTable, jainText, outcomeTable, refusalNote, serviceTable, userTable, USER_ROWS_MAX } from './report-tables.ts';
 import type { Table } from './report-tables.ts';
 
 export function tableHtml(table: Table): string {
@@ -36,13 +36,15 @@ function header(input: ReportInput): string {
 }
 
 function expectations(input: ReportInput): string {
-  if (input.expectations.length === 0) return '<h2>Expectations</h2><p class="note">None declared in the scenario.</p>';
+  const refused = refusalNote(input.policies);
+  const note = refused === null ? '' : `<p class="note">Note: ${escapeHtml(refused)}</p>`;
+  if (input.expectations.length === 0) return `<h2>Expectations</h2><p class="note">None declared in the scenario.</p>${note}`;
   const failed = input.expectations.filter((e) => !e.pass).length;
   const verdict = failed === 0
     ? `<div class="verdict pass">All ${input.expectations.length} expectations met.</div>`
     : `<div class="verdict fail">${failed} of ${input.expectations.length} expectations failed.</div>`;
   const rows = input.expectations.map((e) => [badge(e.pass), escapeHtml(e.description), escapeHtml(e.policy), escapeHtml(e.actual)]);
-  return `<h2>Expectations</h2>${verdict}${htmlTable(['Result', 'Expectation', 'Policy', 'Measured'], rows, [false, false, false, true])}`;
+  return `<h2>Expectations</h2>${verdict}${note}${htmlTable(['Result', 'Expectation', 'Policy', 'Measured'], rows, [false, false, false, true])}`;
 }
 
 function policySection(p: PolicyMetrics): string {
@@ -57,8 +59,9 @@ function policySection(p: PolicyMetrics): string {
     '<h3>Users</h3>',
     `<p class="note">${escapeHtml(userNote)}</p>`,
     tableHtml(userTable(p.users)),
+    ...(p.actionsRefused?.length ? ['<h3>Operator actions refused</h3>', '<p class="note">The engine refused these scripted actions; they had no effect.</p>', tableHtml(actionTable(p.actionsRefused))] : []),
     '<h3>Invariant violations</h3>',
-    violations(p.violationCount, p.violations),
+    violations(p.violationCount, p.violations, p.invariantsChecked !== false),
   ].join('\n');
 }
 
@@ -66,7 +69,7 @@ function keyFigures(p: PolicyMetrics): string {
   const items: [string, string][] = [
     [formatDuration(p.campaigns.completionMs.p99), 'p99 campaign completion'],
     [formatDuration(p.campaigns.firstSendMs.p50), 'median time to first send'],
-    [formatRatio(p.fairness.jainIndex), "Jain's fairness index"],
+    [jainText(p), "Jain's fairness index"],
     [formatCount(p.outcomes.sent), 'recipients sent'],
     [formatDuration(p.simulatedMs), 'simulated time'],
     [`${formatCompact(Math.round(p.sendsPerSecond))}/s`, `sends per wall second (${formatDuration(p.wallTimeMs)} wall)`],
@@ -75,8 +78,8 @@ function keyFigures(p: PolicyMetrics): string {
   return `<div class="kv">${items.map(([v, k]) => `<div><b>${escapeHtml(v)}</b><span>${escapeHtml(k)}</span></div>`).join('')}</div>${hash}`;
 }
 
-function violations(count: number, list: readonly ViolationReport[]): string {
-  if (count === 0) return '<p class="ok">None: every checker passed.</p>';
+function violations(count: number, list: readonly ViolationReport[], checked: boolean): string {
+  if (count === 0) return checked ? '<p class="ok">None: every checker passed.</p>' : `<p class="note">${escapeHtml(NOT_CHECKED)}</p>`;
   const items = list.map((v) => {
     const events = v.events.slice(0, VIOLATION_EVENTS_SHOWN).map((e) => escapeHtml(JSON.stringify(e))).join('\n');
     return `<li><b>${escapeHtml(v.checker)}</b>: ${escapeHtml(v.message)}<pre>${events}</pre></li>`;

@@ -108,6 +108,15 @@ export interface ViolationReport {
   events: unknown[];
 }
 
+/** An operator action of the scenario that the engine refused (it had no effect). */
+export interface RefusedAction {
+  at: number;
+  /** The action as written, e.g. "pauseTask t-1". */
+  action: string;
+  code: string;
+  message: string;
+}
+
 export interface PolicyMetrics {
   policy: string;
   campaigns: CampaignMetrics;
@@ -120,8 +129,12 @@ export interface PolicyMetrics {
   /** Total count per checker (violations below may be truncated to the first few). */
   violationCount: number;
   violations: ViolationReport[];
-  /** Simulated horizon: from the first to the last event. */
+  /** Simulated horizon: to the last event, or to the end of the run when work was left stuck. */
   simulatedMs: number;
+  /** False when the invariant checkers were off (--no-check): only the quota ledger was checked. */
+  invariantsChecked?: boolean;
+  /** Operator actions the engine refused (they had no effect), the first few. */
+  actionsRefused?: RefusedAction[];
   wallTimeMs: number;
   /** Simulated sends per second of wall time. */
   sendsPerSecond: number;
@@ -161,7 +174,7 @@ export interface SweepPoint {
   refused: number;
   /** Every campaign of the workload, created or refused. */
   campaigns: number;
-  /** Mean utilisation over services, in [0, 1]. */
+  /** Capacity-weighted utilisation: all starts over all services' capacity for the run, in [0, 1]. */
   utilisation: number;
   pass: boolean;
   /** Descriptions of the expectations that failed at this point. */

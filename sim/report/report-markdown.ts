@@ -2,11 +2,13 @@
 import { escapeMarkdownCell } from './escape-html.ts';
 import { formatCompact, formatDuration } from './format.ts';
 import type { PolicyMetrics, ReportInput, ViolationReport } from './report-input.ts';
-import { comparisonTable, outcomeTable, serviceTable, userTable, USER_ROWS_MAX } from './report-tables.ts';
+import { actionTable, comparisonTable, outcomeTable, refusalNote, serviceTable, userTable, USER_ROWS_MAX } from './report-tables.ts';
 import type { Table } from './report-tables.ts';
 
 /** Offending events shown per violation: the first few are what a reader needs to start debugging. */
 export const VIOLATION_EVENTS_SHOWN = 5;
+/** Said instead of "every checker passed" when the run had its checkers off (--no-check). */
+export const NOT_CHECKED = 'Not checked: the invariant checkers were off for this run (--no-check); only the quota ledger was.';
 
 export function markdownTable(table: Table): string {
   const line = (cells: readonly string[]): string => `| ${cells.map(escapeMarkdownCell).join(' | ')} |`;
@@ -26,7 +28,8 @@ export function renderReportMarkdown(input: ReportInput): string {
 }
 
 function expectationSection(input: ReportInput): string[] {
-  if (input.expectations.length === 0) return ['## Expectations', '', 'None declared in the scenario.'];
+  const none = refusalNote(input.policies);
+  if (input.expectations.length === 0) return ['## Expectations', '', 'None declared in the scenario.', ...(none === null ? [] : ['', `Note: ${none}`])];
   const failed = input.expectations.filter((e) => !e.pass).length;
   const verdict = failed === 0 ? `**All ${input.expectations.length} expectations met.**` : `**${failed} of ${input.expectations.length} expectations failed.**`;
   const table: Table = {
@@ -34,7 +37,8 @@ function expectationSection(input: ReportInput): string[] {
     numeric: [false, false, false, true],
     rows: input.expectations.map((e) => [e.pass ? 'PASS' : 'FAIL', e.description, e.policy, e.actual]),
   };
-  return ['## Expectations', '', verdict, '', markdownTable(table)];
+  const note = refusalNote(input.policies);
+  return ['## Expectations', '', verdict, '', ...(note === null ? [] : [`Note: ${note}`, '']), markdownTable(table)];
 }
 
 function policySection(p: PolicyMetrics): string[] {
@@ -43,15 +47,18 @@ function policySection(p: PolicyMetrics): string[] {
   const users = p.users.length > USER_ROWS_MAX ? `The ${USER_ROWS_MAX} of ${p.users.length} users furthest from their fair share.` : 'All users.';
   return [
     `## Policy: ${oneLine(p.policy)}`, '', facts, '',
-    `Jain's index ${p.fairness.jainIndex.toFixed(3)}; share / fair share ranges from ${p.fairness.minShareRatio.toFixed(2)} to ${p.fairness.maxShareRatio.toFixed(2)}.`, '',
+    p.outcomes.sent === 0
+      ? "Nothing was sent, so there is no share to judge: no Jain's index."
+      : `Jain's index ${p.fairness.jainIndex.toFixed(3)}; share / fair share ranges from ${p.fairness.minShareRatio.toFixed(2)} to ${p.fairness.maxShareRatio.toFixed(2)}.`, '',
     '### Services', '', markdownTable(serviceTable(p.services)), '',
     '### Users', '', users, '', markdownTable(userTable(p.users)), '',
-    '### Invariant violations', '', ...violationLines(p.violationCount, p.violations), '',
+    ...(p.actionsRefused?.length ? ['### Operator actions refused', '', 'The engine refused these scripted actions; they had no effect.', '', markdownTable(actionTable(p.actionsRefused)), ''] : []),
+    '### Invariant violations', '', ...violationLines(p.violationCount, p.violations, p.invariantsChecked !== false), '',
   ];
 }
 
-function violationLines(count: number, violations: readonly ViolationReport[]): string[] {
-  if (count === 0) return ['None: every checker passed.'];
+function violationLines(count: number, violations: readonly ViolationReport[], checked: boolean): string[] {
+  if (count === 0) return [checked ? 'None: every checker passed.' : NOT_CHECKED];
   const lines = [`**${count} violation${count === 1 ? '' : 's'}.** ${violations.length < count ? `The first ${violations.length}:` : ''}`, ''];
   for (const v of violations) {
     lines.push(`- **${oneLine(v.checker)}**: ${oneLine(v.message)}`, '', '  ```json');

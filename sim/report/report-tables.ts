@@ -3,7 +3,7 @@
  * always show the same numbers. Cells are unescaped; each renderer escapes for its own format.
  */
 import { formatCompact, formatCount, formatDuration, formatPercent, formatRatio } from './format.ts';
-import type { PolicyMetrics, ServiceMetrics, UserMetrics } from './report-input.ts';
+import type { PolicyMetrics, RefusedAction, ServiceMetrics, UserMetrics } from './report-input.ts';
 
 export interface Table {
   headers: string[];
@@ -19,18 +19,24 @@ export function comparisonTable(policies: readonly PolicyMetrics[]): Table {
   const headers = ['Policy', 'Campaigns', 'Completed', 'p50', 'p90', 'p99', 'Max', 'First send p99', "Jain's index", 'Violations', 'Sends/s (wall)'];
   const rows = policies.map((p) => [
     p.policy,
-    formatCount(p.campaigns.created),
+    // Every campaign asked for, refused ones included: the percentiles are over these.
+    formatCount(p.campaigns.created + Object.values(p.campaigns.refused).reduce((n, k) => n + k, 0)),
     formatCount(p.campaigns.completed),
     formatDuration(p.campaigns.completionMs.p50),
     formatDuration(p.campaigns.completionMs.p90),
     formatDuration(p.campaigns.completionMs.p99),
     formatDuration(p.campaigns.completionMs.max),
     formatDuration(p.campaigns.firstSendMs.p99),
-    formatRatio(p.fairness.jainIndex),
+    jainText(p),
     formatCount(p.violationCount),
     formatCompact(Math.round(p.sendsPerSecond)),
   ]);
   return { headers, numeric: headers.map((_, i) => i > 0), rows };
+}
+
+/** Jain's index, or '—' when nothing was sent: with no sends there is no share to judge. */
+export function jainText(p: PolicyMetrics): string {
+  return p.outcomes.sent === 0 ? '—' : formatRatio(p.fairness.jainIndex);
 }
 
 export function outcomeTable(policies: readonly PolicyMetrics[]): Table {
@@ -43,8 +49,28 @@ export function outcomeTable(policies: readonly PolicyMetrics[]): Table {
   return { headers, numeric: headers.map((_, i) => i > 0 && i < headers.length - 1), rows };
 }
 
+/**
+ * A caution next to the verdict when the primary policy's run refused campaigns at creation: an
+ * expectation on completion times says nothing about campaigns that never ran.
+ */
+export function refusalNote(policies: readonly PolicyMetrics[]): string | null {
+  const p = policies[0];
+  if (p === undefined) return null;
+  const refused = Object.values(p.campaigns.refused).reduce((n, k) => n + k, 0);
+  if (refused === 0) return null;
+  const asked = p.campaigns.created + refused;
+  return `${formatCount(refused)} of ${formatCount(asked)} campaigns (${formatPercent(refused / asked)}) were refused at creation under ${p.policy} (${refusedText(p.campaigns.refused)}). ` +
+    'Completion percentiles count those refused for lack of capacity as never completed; set maxRefused to gate on refusals.';
+}
+
+export function actionTable(actions: readonly RefusedAction[]): Table {
+  const headers = ['At', 'Action', 'Refused', 'Why'];
+  const rows = actions.map((a) => [formatDuration(a.at), a.action, a.code, a.message]);
+  return { headers, numeric: [true, false, false, false], rows };
+}
+
 export function serviceTable(services: readonly ServiceMetrics[]): Table {
-  const headers = ['Service', 'Sends', 'Utilisation', 'Window peak / limit', 'Pauses', 'Paused', 'Disabled'];
+  const headers = ['Service', 'Starts', 'Utilisation', 'Window peak / limit', 'Pauses', 'Paused', 'Disabled'];
   const rows = services.map((s) => [
     s.service,
     formatCount(s.sends),

@@ -14,6 +14,8 @@ import type { TraceRow } from './trace.ts';
 export interface OpenedScenario {
   scenario: Scenario;
   resolved: ResolvedScenario;
+  /** Campaigns replayed from the trace (0 without one), which `fairsend validate` shows apart. */
+  traceRows: number;
 }
 
 function readTrace(scenario: Scenario, baseDir: string): Checked<TraceRow[]> {
@@ -36,7 +38,7 @@ export function openScenarioDocument(doc: unknown, baseDir: string, seed?: numbe
   if (!rows.ok) return rows;
   const resolved = resolveScenario(valid.value, { traceRows: rows.value, ...(seed === undefined ? {} : { seed }) });
   if (!resolved.ok) return resolved;
-  return { ok: true, value: { scenario: valid.value, resolved: resolved.value } };
+  return { ok: true, value: { scenario: valid.value, resolved: resolved.value, traceRows: rows.value.length } };
 }
 
 export function openScenarioFile(file: string, seed?: number): Checked<OpenedScenario> {

@@ -9,7 +9,7 @@ import { stream } from '../rng.ts';
 import type { Uniform } from '../rng.ts';
 import { SERVICE_PRESETS } from './presets.ts';
 import type { PresetWindow } from './presets.ts';
-import { MAX_SERVICES, MAX_USERS } from './schema.ts';
+import { MAX_QUOTA, MAX_SERVICES, MAX_USERS } from './schema.ts';
 import type { ActionSpec, EngineSettings, Expectations, Faults, PolicyName, Scenario, ServiceSpec, UserGroupSpec } from './schema.ts';
 import type { Checked } from './load-scenario.ts';
 import type { TraceRow } from './trace.ts';
@@ -124,6 +124,15 @@ function generateUsers(scenario: Scenario, seed: number): ResolvedUser[] {
   return users;
 }
 
+/** A group's quota distribution may draw more than the engine holds: name the group, not the user. */
+function checkDrawnQuotas(scenario: Scenario, users: readonly ResolvedUser[]): string | null {
+  const over = users.findIndex((u, k) => k >= scenario.users.length && u.quota > MAX_QUOTA);
+  if (over < 0) return null;
+  const u = users[over]!;
+  const g = scenario.userGroups.findIndex((x) => x.name === u.group);
+  return `userGroups[${g}].quota: user "${u.id}" drew ${u.quota}; a quota is at most ${MAX_QUOTA}: lower the distribution or give it a max`;
+}
+
 /** Poisson arrivals in [0, durationMs), with a daily curve by thinning (accept with rate/peak). */
 function arrivalTimes(group: UserGroupSpec, durationMs: number, rand: Uniform): number[] {
   const a = group.arrivals;
@@ -143,17 +152,37 @@ function arrivalTimes(group: UserGroupSpec, durationMs: number, rand: Uniform): 
   return out;
 }
 
-function expectedCounts(scenario: Scenario, traceRows: readonly TraceRow[]): { tasks: number; sends: number } {
-  let tasks = scenario.tasks.length + traceRows.length;
-  let sends = scenario.tasks.reduce((n, t) => n + t.recipients, 0) + traceRows.reduce((n, r) => n + r.recipients, 0);
-  for (const g of scenario.userGroups) {
+/** The workload's expected size, by where it comes from (`tasks`, the trace, `userGroups[i]`). */
+function expectedCounts(scenario: Scenario, traceRows: readonly TraceRow[]): { where: string; tasks: number; sends: number }[] {
+  const parts = [
+    { where: 'tasks', tasks: scenario.tasks.length, sends: scenario.tasks.reduce((n, t) => n + t.recipients, 0) },
+    { where: `trace.file (${scenario.trace?.file ?? ''})`, tasks: traceRows.length, sends: traceRows.reduce((n, r) => n + r.recipients, 0) },
+  ];
+  scenario.userGroups.forEach((g, i) => {
     const n = (g.count * g.arrivals.perDay * scenario.durationMs) / DAY_MS;
-    tasks += n;
-    sends += n * meanOf(g.recipients as Distribution);
-  }
-  return { tasks, sends };
+    parts.push({ where: `userGroups[${i}]`, tasks: n, sends: n * meanOf(g.recipients as Distribution) });
+  });
+  return parts;
 }
 
+/**
+ * Refuses a workload too large to run, naming the part that contributes most: the total alone
+ * would not say which group's count or rate to lower.
+ */
+function checkWorkloadSize(scenario: Scenario, traceRows: readonly TraceRow[]): string[] {
+  const parts = expectedCounts(scenario, traceRows);
+  const limits = [['tasks', MAX_TASKS, 'create', 'campaigns'], ['sends', MAX_SENDS, 'send', 'recipients']] as const;
+  for (const [key, limit, verb, noun] of limits) {
+    const total = parts.reduce((n, p) => n + p[key], 0);
+    if (total <= limit) continue;
+    const top = parts.reduce((a, b) => (b[key] > a[key] ? b : a));
+    const from = top.where === 'tasks' ? 'from tasks' : top.where.startsWith('trace') ? 'from the trace' : 'from this group';
+    return [`${top.where}: the workload would ${verb} about ${Math.round(total)} ${noun} (about ${Math.round(top[key])} ${from}); at most ${limit} are allowed`];
+  }
+  return [];
+}
+
+/** Explicit tasks, then trace rows, then each group's campaigns: the order `campaignOrigins` names them in. */
 function generateArrivals(scenario: Scenario, seed: number, traceRows: readonly TraceRow[]): Arrival[] {
   const arrivals: Arrival[] = scenario.tasks.map((t, i) => ({ ...t, id: t.id ?? `task-${i + 1}` }));
   traceRows.forEach(({ line: _line, ...r }, i) => arrivals.push({ ...r, id: r.id ?? `trace-${i + 1}` }));
@@ -170,8 +199,7 @@ function generateArrivals(scenario: Scenario, seed: number, traceRows: readonly 
       }
     }
   }
-  // Stable sort: equal times keep generation order, a total order that does not depend on the engine.
-  return arrivals.sort((x, y) => x.at - y.at);
+  return arrivals;
 }
 
 function drawOutages(service: { id: string }, baseId: string, faults: Faults, seed: number, endAt: number): number[] {
@@ -257,7 +285,58 @@ function resolveRestrictions(
   return { ok: true, value: undefined };
 }
 
-function checkReferences(users: readonly ResolvedUser[], services: readonly ResolvedService[], arrivals: readonly Arrival[], actions: readonly ActionSpec[]): string[] {
+/**
+ * Where a user comes from, for messages: `users[1]`, `userGroups[0]` (generated), or the trace
+ * (users found only there). `users` lists the declared, then the generated, then the trace's.
+ */
+function userOrigin(scenario: Scenario, users: readonly ResolvedUser[], k: number): string {
+  if (k < scenario.users.length) return `users[${k}]`;
+  const group = users[k]!.group;
+  const g = group === undefined ? -1 : scenario.userGroups.findIndex((x) => x.name === group);
+  return g >= 0 ? `userGroups[${g}]` : `trace.file (${scenario.trace?.file ?? ''})`;
+}
+
+/**
+ * Where each campaign of `arrivals` (in generation order, before sorting) comes from: the field of
+ * an explicit task, the trace line, or the group that generated it.
+ */
+function campaignOrigins(scenario: Scenario, rows: readonly TraceRow[], arrivals: readonly Arrival[]): (k: number) => { where: string; of: string } {
+  const groupOf = new Map<string, number>();
+  scenario.userGroups.forEach((g, i) => { if (!groupOf.has(g.name)) groupOf.set(g.name, i); });
+  const trace = scenario.trace?.file ?? 'trace';
+  return (k) => {
+    const t = scenario.tasks[k];
+    if (t !== undefined) return t.id === undefined ? { where: `tasks[${k}] (id "task-${k + 1}" by default)`, of: `tasks[${k}]` } : { where: `tasks[${k}].id`, of: `tasks[${k}]` };
+    const j = k - scenario.tasks.length;
+    const r = rows[j];
+    if (r !== undefined) return r.line === undefined ? { where: `${trace} row ${j + 1} (id "trace-${j + 1}" by default)`, of: `${trace} row ${j + 1}` } : { where: `${trace} line ${r.line}: id`, of: `${trace} line ${r.line}` };
+    const user = arrivals[k]!.user;
+    const g = groupOf.get(user.slice(0, user.lastIndexOf('-'))) ?? -1;
+    return { where: `userGroups[${g}] (campaign "${arrivals[k]!.id}")`, of: `a campaign generated for userGroups[${g}]` };
+  };
+}
+
+/**
+ * Every campaign id (→ its index in `arrivals`), and a message naming both places of the first id
+ * used twice: ids must be unique for actions and logs.
+ */
+function campaignIds(scenario: Scenario, rows: readonly TraceRow[], arrivals: readonly Arrival[]): { ids: Map<string, number>; duplicate: string | null } {
+  const ids = new Map<string, number>();
+  let duplicate: string | null = null;
+  for (let k = 0; k < arrivals.length; k++) {
+    const id = arrivals[k]!.id;
+    const seen = ids.get(id);
+    if (seen === undefined) { ids.set(id, k); continue; }
+    if (duplicate !== null) continue;
+    const origin = campaignOrigins(scenario, rows, arrivals);
+    // A generated id cannot be changed: name the written one that clashes with it.
+    const [named, other] = k >= scenario.tasks.length + rows.length ? [seen, k] : [k, seen];
+    duplicate = `${origin(named).where} "${id}" is also the id of ${origin(other).of}; campaign ids must be unique`;
+  }
+  return { ids, duplicate };
+}
+
+function checkReferences(scenario: Scenario, rows: readonly TraceRow[], users: readonly ResolvedUser[], services: readonly ResolvedService[], arrivals: readonly Arrival[], actions: readonly ActionSpec[]): string[] {
   const errors: string[] = [];
   const userIds = new Set<string>();
   for (const u of users) {
@@ -269,14 +348,16 @@ function checkReferences(users: readonly ResolvedUser[], services: readonly Reso
     if (s.access === 'all') { users.forEach((u) => served.add(u.id)); break; }
     s.access.forEach((u) => served.add(u));
   }
-  const unserved = users.filter((u) => !served.has(u.id));
-  if (unserved.length > 0) errors.push(`user "${unserved[0]!.id}" has no usable service (${unserved.length} user(s) in all); give a service access to it`);
-  const taskIds = new Set<string>();
-  for (const a of arrivals) {
-    if (!userIds.has(a.user)) { errors.push(`task "${a.id}" names unknown user "${a.user}"`); break; }
-    if (taskIds.has(a.id)) { errors.push(`duplicate task id "${a.id}"`); break; }
-    taskIds.add(a.id);
+  const unserved = users.findIndex((u) => !served.has(u.id));
+  if (unserved >= 0) {
+    const count = users.filter((u) => !served.has(u.id)).length;
+    errors.push(`${userOrigin(scenario, users, unserved)}: user "${users[unserved]!.id}" has no usable service (${count} user(s) in all); give a service access to it`);
   }
+  // Only explicit tasks can name a user nobody declared: trace users are created, generated ones exist.
+  const stranger = scenario.tasks.findIndex((t) => !userIds.has(t.user));
+  if (stranger >= 0) errors.push(`tasks[${stranger}].user names unknown user "${scenario.tasks[stranger]!.user}"`);
+  const { ids: taskIds, duplicate } = campaignIds(scenario, rows, arrivals);
+  if (duplicate !== null) errors.push(duplicate);
   const serviceIds = new Set(services.map((s) => s.id));
   actions.forEach((a, i) => {
     if ('task' in a && !taskIds.has(a.task)) errors.push(`actions[${i}].task names unknown task "${a.task}"`);
@@ -338,10 +419,11 @@ export function resolveScenario(scenario: Scenario, options: { seed?: number; tr
   if (late >= 0) return fail(`tasks[${late}].at must be less than durationMs (${scenario.durationMs}), got ${scenario.tasks[late]!.at}`);
   const unmeant = [...checkAsWritten(scenario, endAt), ...checkMeans(scenario)];
   if (unmeant.length > 0) return { ok: false, errors: unmeant };
-  const expected = expectedCounts(scenario, rows);
-  if (expected.tasks > MAX_TASKS) return fail(`the workload would create about ${Math.round(expected.tasks)} campaigns; at most ${MAX_TASKS} are allowed`);
-  if (expected.sends > MAX_SENDS) return fail(`the workload would send about ${Math.round(expected.sends)} recipients; at most ${MAX_SENDS} are allowed`);
+  const tooLarge = checkWorkloadSize(scenario, rows);
+  if (tooLarge.length > 0) return { ok: false, errors: tooLarge };
   const declared = generateUsers(scenario, seed);
+  const quotaProblem = checkDrawnQuotas(scenario, declared);
+  if (quotaProblem !== null) return fail(quotaProblem);
   const users = [...declared, ...traceUsers(scenario, rows, declared)];
   if (users.length > MAX_USERS) return fail(`the scenario has ${users.length} users; at most ${MAX_USERS} are allowed`);
   if (users.length === 0) return fail('the scenario has no users: add users, userGroups or a trace');
@@ -354,12 +436,15 @@ export function resolveScenario(scenario: Scenario, options: { seed?: number; tr
     if (!access.ok) return access;
     services.push({ ...service, access: access.value, outages: drawOutages(service, spec.id, scenario.faults, seed, endAt) });
   }
-  const arrivals = generateArrivals(scenario, seed, rows);
+  const generated = generateArrivals(scenario, seed, rows);
+  const references = checkReferences(scenario, rows, users, services, generated, scenario.actions);
+  // Stable sort (in place: it may hold millions): equal times keep generation order, a total order
+  // that does not depend on the engine.
+  const arrivals = generated.sort((x, y) => x.at - y.at);
   const restricted = resolveRestrictions(scenario, rows, expanded.value.map(({ spec, service }) => ({ baseId: spec.id, id: service.id })), services, arrivals);
   if (!restricted.ok) return restricted;
+  if (references.length > 0) return { ok: false, errors: references };
   const actions = [...scenario.actions].sort((a, b) => a.at - b.at);
-  const errors = checkReferences(users, services, arrivals, actions);
-  if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
     value: {

@@ -10,12 +10,21 @@ export const MAX_DURATION_MS = 366 * DAY_MS;
 export const MAX_SERVICES = 10_000;
 export const MAX_USERS = 100_000;
 
-const int = (min: number, max: number, what: string) =>
-  z
+/** A user's quota and a grant: the engine's own bound (engine/engine.ts), named here with the field. */
+export const MAX_QUOTA = 1e12;
+
+/**
+ * An integer in [min, max]. Too large a value says so: "must be a non-negative integer" would be
+ * wrong about 1e20, which is one (zod reports it as too big for both checks: one message serves).
+ */
+const int = (min: number, max: number, what: string) => {
+  const tooBig = max === Number.MAX_SAFE_INTEGER ? `must be at most ${max}` : `must be ${what}`;
+  return z
     .number({ error: `must be ${what}` })
-    .int({ error: `must be ${what}` })
+    .int({ error: (issue) => (issue.code === 'too_big' ? tooBig : `must be ${what}`) })
     .min(min, { error: `must be ${what}` })
-    .max(max, { error: `must be ${what}` });
+    .max(max, { error: tooBig });
+};
 
 const posInt = (max = Number.MAX_SAFE_INTEGER) =>
   int(1, max, max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer from 1 to ${max}`);
@@ -109,7 +118,7 @@ const serviceSchema = z
 
 const userSchema = z.strictObject({
   id: id(),
-  quota: nonNegInt().default(1_000_000),
+  quota: nonNegInt(MAX_QUOTA).default(1_000_000),
   weight: posInt(1_000_000).default(1),
   group: id().optional(),
 });
@@ -157,7 +166,7 @@ const traceSchema = z.strictObject({
   file: z.string().min(1),
   format: z.enum(['csv', 'jsonl']).optional(),
   /** Quota for trace users that the scenario does not declare; default: exactly their demand. */
-  defaultQuota: nonNegInt().optional(),
+  defaultQuota: nonNegInt(MAX_QUOTA).optional(),
   /** Columns (CSV) or keys (JSONL) of a platform's export to skip; any other unknown one is refused. */
   ignoreColumns: z.array(z.string().min(1).max(200)).max(100).optional(),
 });
@@ -193,7 +202,7 @@ const actionSchema = z.discriminatedUnion(
     z.strictObject({ at, kind: z.enum(['pauseTask', 'resumeTask', 'cancelTask']), task: id() }),
     z.strictObject({ at, kind: z.literal('pauseService'), service: id(), resumeAt: durationMs().optional() }),
     z.strictObject({ at, kind: z.enum(['resumeService', 'disableService']), service: id() }),
-    z.strictObject({ at, kind: z.literal('grantQuota'), user: id(), amount: posInt() }),
+    z.strictObject({ at, kind: z.literal('grantQuota'), user: id(), amount: posInt(MAX_QUOTA) }),
     z.strictObject({ at, kind: z.enum(['suspendUser', 'resumeUser']), user: id() }),
   ],
   { error: 'must have a kind among pauseTask, resumeTask, cancelTask, pauseService, resumeService, disableService, grantQuota, suspendUser, resumeUser' },
@@ -235,7 +244,10 @@ export const scenarioSchema = z.strictObject({
   /** Arrivals happen in [0, durationMs); the run then drains for up to `drainMs` more. */
   durationMs: posInt(MAX_DURATION_MS),
   drainMs: durationMs().optional(),
-  policies: z.array(z.enum(POLICIES, { error: `must be one of ${POLICIES.join(', ')}` })).min(1).default(['fair', 'round-robin', 'fifo']),
+  // A policy listed twice would run twice and write one event log over the other.
+  policies: z.array(z.enum(POLICIES, { error: `must be one of ${POLICIES.join(', ')}` })).min(1)
+    .refine((p) => new Set(p).size === p.length, { error: 'must not name a policy twice' })
+    .default(['fair', 'round-robin', 'fifo']),
   engine: engineSchema.optional(),
   services: z.array(serviceSchema).min(1, { error: 'must list at least one service' }).max(MAX_SERVICES),
   users: z.array(userSchema).max(MAX_USERS).default([]),

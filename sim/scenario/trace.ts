@@ -1,8 +1,8 @@
 // Trace replay: task creations exported from a real platform, as CSV (with a header row) or JSON
 // Lines. Each row is `at` (ms from the start of the run) or `time` (ISO 8601, made relative to
-// midnight UTC of the first row's day), `user`, `recipients`, and optionally `id`, `startAt`,
-// `maxLatenessMs`, `weight`, `services` (the services the task is restricted to: a JSON list, or in
-// CSV ids separated by spaces, semicolons or commas). Any other column or key is refused, as unknown
+// midnight UTC of the first row's day; a file with both is refused), `user`, `recipients`, and
+// optionally `id` (unique), `startAt`, `maxLatenessMs`, `weight`, `services` (the services the
+// task is restricted to: a JSON list, or in CSV ids separated by spaces, semicolons or commas). Any other column or key is refused, as unknown
 // scenario fields are (a misspelt `service` column would otherwise replay campaigns unrestricted),
 // unless the scenario lists it in `trace.ignoreColumns`. Messages name the file line a row starts on
 // (header = line 1), as the runner's contacts import does.
@@ -62,6 +62,9 @@ function headerLine(text: string): number {
   return 1 + (blank.match(/\r\n|\r|\n/g) ?? []).length;
 }
 
+/** Both time columns would leave one silently unused (`at` would win): a file says when in one way. */
+const BOTH_TIMES = 'has both "at" (ms) and "time" (ISO 8601); keep one (or list the other in trace.ignoreColumns)';
+
 /** Refuses duplicated and unknown header names; csv-parse would silently keep the last duplicate. */
 function checkHeader(header: readonly string[], ignored: ReadonlySet<string>, where: string): string | null {
   const seen = new Set<string>();
@@ -70,7 +73,17 @@ function checkHeader(header: readonly string[], ignored: ReadonlySet<string>, wh
     seen.add(name);
     if (!KNOWN.has(name) && !ignored.has(name)) return `${where}: unknown column ${JSON.stringify(name)}; ${ALLOWED}`;
   }
+  if (seen.has('at') && seen.has('time') && !ignored.has('at') && !ignored.has('time')) return `${where}: the header ${BOTH_TIMES}`;
   return null;
+}
+
+/**
+ * csv-parse's message for a row whose cell count differs from the header's. Only a row with more
+ * cells gets the likeliest cause, a services list with commas left unquoted; a short row has none.
+ */
+function inconsistentRow(err: { record?: unknown[]; columns?: unknown[] }): string {
+  const more = (err.record?.length ?? 0) > (err.columns?.length ?? Infinity);
+  return more ? ' (a services cell with commas must be quoted: "ws-1, priv")' : '';
 }
 
 function csvRecords(text: string, file: string, ignored: ReadonlySet<string>): Checked<Numbered[]> {
@@ -80,8 +93,7 @@ function csvRecords(text: string, file: string, ignored: ReadonlySet<string>): C
     const columns = (names: string[]): string[] => { header = names; return names; };
     parsed = parseCsv(text, { columns, skip_empty_lines: true, trim: true, info: true, raw: true }) as unknown as CsvRecord[];
   } catch (err) {
-    // The likeliest cause of a row with one cell too many: a services list with commas, unquoted.
-    const hint = (err as { code?: string }).code === 'CSV_RECORD_INCONSISTENT_COLUMNS' ? ' (a services cell with commas must be quoted: "ws-1, priv")' : '';
+    const hint = (err as { code?: string }).code === 'CSV_RECORD_INCONSISTENT_COLUMNS' ? inconsistentRow(err as { record?: unknown[]; columns?: unknown[] }) : '';
     return { ok: false, errors: [`${file}: malformed CSV: ${(err as Error).message}${hint}`] };
   }
   const problem = checkHeader(header, ignored, `${file} line ${headerLine(text)}`);
@@ -109,6 +121,7 @@ function jsonRow(text: string, ignored: ReadonlySet<string>, file: string, line:
   if (nestedTooDeep(value)) return { ok: false, errors: [`${where}: ${NESTING_MESSAGE}`] };
   const unknown = Object.keys(value).find((k) => !KNOWN.has(k) && !ignored.has(k));
   if (unknown !== undefined) return { ok: false, errors: [`${where}: unknown key ${JSON.stringify(unknown)}; ${ALLOWED}`] };
+  if ('at' in value && 'time' in value && !ignored.has('at') && !ignored.has('time')) return { ok: false, errors: [`${where}: the line ${BOTH_TIMES}`] };
   return { ok: true, value: withoutIgnored(value as Record<string, unknown>, ignored) };
 }
 
@@ -142,7 +155,7 @@ function timeOf(row: Record<string, unknown>, where: string, originMs: number | 
     return at.ok ? { ok: true, value: at.value! } : at;
   }
   const parsed = typeof row.time === 'string' ? Date.parse(row.time) : NaN;
-  if (!Number.isFinite(parsed)) return { ok: false, errors: [`${where}: needs "at" (ms) or "time" (ISO 8601), got ${JSON.stringify(row.time)}`] };
+  if (!Number.isFinite(parsed)) return { ok: false, errors: [`${where}: needs "at" (ms) or "time" (ISO 8601), got ${JSON.stringify(row.time ?? row.at)}`] };
   const origin = originMs ?? Math.floor(parsed / DAY_MS) * DAY_MS;
   if (parsed < origin) return { ok: false, errors: [`${where}: time is before the first row's day`] };
   return { ok: true, value: parsed - origin };
@@ -188,6 +201,8 @@ export function parseTrace(text: string, format: 'csv' | 'jsonl', file: string, 
   if (!parsed.ok) return parsed;
   if (parsed.value.length > MAX_ROWS) return { ok: false, errors: [`${file}: more than ${MAX_ROWS} rows`] };
   const out: TraceRow[] = [];
+  /** Lines of the rows with an explicit id, by id: a repeated one names both lines. */
+  const idLines = new Map<string, number>();
   let originMs: number | null = null;
   for (let i = 0; i < parsed.value.length; i++) {
     const { row: raw, line } = parsed.value[i]!;
@@ -198,7 +213,13 @@ export function parseTrace(text: string, format: 'csv' | 'jsonl', file: string, 
     const row = rowOf(raw, `${file} line ${line}`, originMs);
     if (!row.ok) return row;
     if (row.value.at >= durationMs) return { ok: false, errors: [`${file} line ${line}: at must be less than durationMs (${durationMs}), got ${row.value.at}`] };
-    out.push(row.value.services === undefined ? row.value : { ...row.value, line });
+    if (row.value.id !== undefined) {
+      const first = idLines.get(row.value.id);
+      if (first !== undefined) return { ok: false, errors: [`${file} line ${line}: id ${JSON.stringify(row.value.id)} is also the id of line ${first}; campaign ids must be unique`] };
+      idLines.set(row.value.id, line);
+    }
+    // The line stays on rows that later checks may name (their id or services); not on every row of a large trace.
+    out.push(row.value.services === undefined && row.value.id === undefined ? row.value : { ...row.value, line });
   }
   return { ok: true, value: out };
 }

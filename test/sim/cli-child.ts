@@ -18,8 +18,13 @@ export function tempDirForFile(prefix: string): string {
 }
 
 export function fairsend(...args: string[]): Promise<CliResult> {
+  return fairsendIn(ROOT, ...args);
+}
+
+/** The CLI run from `cwd`: for what a command would write into its working directory. */
+export function fairsendIn(cwd: string, ...args: string[]): Promise<CliResult> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/fairsend.js'), ...args], { cwd: ROOT, timeout: 120_000 });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/fairsend.js'), ...args], { cwd, timeout: 120_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

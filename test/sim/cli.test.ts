@@ -25,7 +25,7 @@ describe('fairsend sim (default scenario)', () => {
     expect(summary.policies.map((p: { policy: string }) => p.policy)).toEqual(['fair']);
     expect(summary.scenario.services).toHaveLength(51);
     // Enough mailboxes that only the suspended tenant's 5 campaigns and 2 late ones are refused.
-    expect(r.stdout).toMatch(/\n {2}fair +1852\/1859 campaigns done, 7 refused /);
+    expect(r.stdout).toMatch(/\n {2}fair +1852 of 1859 campaigns done, 0 unfinished, 7 refused /);
     expect(summary.expectations).toContainEqual({ description: 'campaigns refused at creation ≤ 10', policy: 'fair', actual: '7', pass: true });
     expect(summary.scenario.users).toHaveLength(330);
     // Exit 0 exactly when every expectation holds, 1 otherwise (then stderr names the failure).
@@ -84,7 +84,7 @@ describe.concurrent('refused campaigns', () => {
     ].join('\n'));
     const r = await fairsend('sim', file, '--out', join(dir, 'refused'), '--quiet');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/\n {2}fair +1\/3 campaigns done, 2 refused /);
+    expect(r.stdout).toMatch(/\n {2}fair +1 of 3 campaigns done, 0 unfinished, 2 refused /);
     expect(r.stdout).toContain('FAIL campaigns refused at creation ≤ 0 [fair]: 2\n');
     expect(r.stderr).toBe('expectation failed: campaigns refused at creation ≤ 0 [fair]: 2\n');
     expect(json(join(dir, 'refused', 'summary.json')).policies[0].campaigns.refused).toEqual({ SERVICE_QUOTA_EXHAUSTED: 2 });
@@ -97,8 +97,8 @@ describe.concurrent('bad input', () => {
     ['a negative interval', 'durationMs: 1000\nservices: [{ id: s, intervalMs: -5 }]\nusers: [{ id: a }]\n', /^error: .*bad\.yaml: services\[0\]\.intervalMs must be an integer from 1 to 86400000, got -5\n/],
     ['an unknown preset', 'durationMs: 1000\nservices: [{ id: s, preset: pigeon }]\nusers: [{ id: a }]\n', /^error: .*bad\.yaml: services\[0\]\.preset must be one of /],
     ['NaN', 'durationMs: .nan\nservices: [{ id: s, intervalMs: 5 }]\nusers: [{ id: a }]\n', /^error: .*bad\.yaml: durationMs must be an integer from 1 to 31622400000, got NaN\n/],
-    ['a user with no service', 'durationMs: 1000\nservices: [{ id: s, intervalMs: 5, access: { users: [a] } }]\nusers: [{ id: a }, { id: b }]\n', /^error: .*bad\.yaml: user "b" has no usable service/],
-    ['an absurd size', 'durationMs: 86400000\nservices: [{ id: s, intervalMs: 5 }]\nuserGroups: [{ name: g, count: 100000, arrivals: { kind: poisson, perDay: 100 }, recipients: 1 }]\n', /^error: .*bad\.yaml: the workload would create about 10000000 campaigns; at most 5000000 are allowed\n/],
+    ['a user with no service', 'durationMs: 1000\nservices: [{ id: s, intervalMs: 5, access: { users: [a] } }]\nusers: [{ id: a }, { id: b }]\n', /^error: .*bad\.yaml: users\[1\]: user "b" has no usable service/],
+    ['an absurd size', 'durationMs: 86400000\nservices: [{ id: s, intervalMs: 5 }]\nuserGroups: [{ name: g, count: 100000, arrivals: { kind: poisson, perDay: 100 }, recipients: 1 }]\n', /^error: .*bad\.yaml: userGroups\[0\]: the workload would create about 10000000 campaigns \(about 10000000 from this group\); at most 5000000 are allowed\n/],
     ['a task after the arrivals', 'durationMs: 1000\nservices: [{ id: s, intervalMs: 5 }]\nusers: [{ id: a }]\ntasks: [{ at: 0, user: a, recipients: 1 }, { at: 1000, user: a, recipients: 1 }]\n', /^error: .*bad\.yaml: tasks\[1\]\.at must be less than durationMs \(1000\), got 1000\n$/],
     ['an unknown time zone', 'durationMs: 1000\nservices: [{ id: s, intervalMs: 5, windows: [{ kind: fixed, limit: 5, periodMs: 86400000, timeZone: Mars/Olympus }] }]\nusers: [{ id: a }]\n', /^error: .*bad\.yaml: services\[0\]\.windows\[0\]\.timeZone must be an IANA time zone such as Europe\/Paris, got "Mars\/Olympus"\n$/],
   ];
@@ -191,7 +191,7 @@ describe.concurrent('fairsend sweep, validate, schema', () => {
   });
 
   it('validates a file and prints the JSON Schema', async () => {
-    expect((await fairsend('validate', 'scenarios/example.yaml')).stdout).toBe('scenarios/example.yaml: valid — 2 users, 2 services, 4 campaigns, 2540 recipients\n');
+    expect((await fairsend('validate', 'scenarios/example.yaml')).stdout).toMatch(/^scenarios\/example\.yaml: valid — 2 users, 2 services, 4 campaigns, 2540 recipients\n {2}run: /);
     const schema = JSON.parse((await fairsend('schema')).stdout);
     expect(schema).toEqual(json(join(root, 'scenarios/scenario.schema.json')));
   });

@@ -156,7 +156,7 @@ describe('renderReport', () => {
   it('shows the verdict and the comparison table in Markdown', () => {
     expect(markdown).toContain('**1 of 3 expectations failed.**');
     expect(markdown).toContain('| FAIL | zero invariant violations | fifo | 1 |');
-    expect(markdown).toContain('| fair | 4,120 | 4,090 | 24m 00s | 1h 12m | 1h 42m | 2h 00m | 5m 00s | 0.985 | 0 | 72.02k |');
+    expect(markdown).toContain('| fair | 4,132 | 4,090 | 24m 00s | 1h 12m | 1h 42m | 2h 00m | 5m 00s | 0.985 | 0 | 72.02k |');
     expect(markdown).toContain('- **interval**: service workspace-01: starts at 1000 and 1500 are 500 ms apart, interval is 1000 ms');
   });
 

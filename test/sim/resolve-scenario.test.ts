@@ -68,16 +68,16 @@ describe('resolveScenario', () => {
 
   it('refuses a user with no usable service', () => {
     expect(refusal({ durationMs: 1000, services: [{ id: 's', intervalMs: 10, access: { users: ['a'] } }], users: [{ id: 'a' }, { id: 'b' }] }))
-      .toEqual(['user "b" has no usable service (1 user(s) in all); give a service access to it']);
+      .toEqual(['users[1]: user "b" has no usable service (1 user(s) in all); give a service access to it']);
   });
 
   it('refuses unknown references and absurd sizes', () => {
     expect(refusal({ durationMs: 1000, services: [{ id: 's', intervalMs: 10 }], users: [{ id: 'a' }], tasks: [{ at: 0, user: 'zed', recipients: 1 }] }))
-      .toEqual(['task "task-1" names unknown user "zed"']);
+      .toEqual(['tasks[0].user names unknown user "zed"']);
     expect(refusal({ durationMs: 1000, services: [{ id: 's', intervalMs: 10 }], users: [{ id: 'a' }], actions: [{ at: 5, kind: 'pauseService', service: 'nope' }] }))
       .toEqual(['actions[0].service names unknown service "nope"']);
     expect(refusal({ durationMs: 86_400_000 * 30, services: [{ id: 's', intervalMs: 10 }], userGroups: [{ name: 'g', count: 100_000, arrivals: { kind: 'poisson', perDay: 10 }, recipients: 1 }] }))
-      .toEqual(['the workload would create about 30000000 campaigns; at most 5000000 are allowed']);
+      .toEqual(['userGroups[0]: the workload would create about 30000000 campaigns (about 30000000 from this group); at most 5000000 are allowed']);
     expect(refusal({ durationMs: 1000, services: [{ id: 's', intervalMs: 10, count: 6000 }, { id: 't', intervalMs: 10, count: 6000 }], users: [{ id: 'a' }] }))
       .toEqual(['services expand to 12000 services; at most 10000 are allowed']);
   });
@@ -96,7 +96,7 @@ describe('resolveScenario', () => {
 describe('parseTrace', () => {
   it('reads CSV with ms times and JSONL with ISO times', () => {
     expect(parseTrace('at,user,recipients,id\n0,a,5,x\n1500,b,2,\n', 'csv', 't.csv')).toEqual({ ok: true, value: [
-      { at: 0, user: 'a', recipients: 5, id: 'x' },
+      { at: 0, user: 'a', recipients: 5, id: 'x', line: 2 },
       { at: 1500, user: 'b', recipients: 2 },
     ] });
     expect(parseTrace('{"time":"2026-03-01T09:00:00Z","user":"a","recipients":3}\n{"time":"2026-03-01T09:00:01.5Z","user":"a","recipients":1,"weight":2}\n', 'jsonl', 't.jsonl'))

@@ -23,7 +23,7 @@ function valid(doc: unknown): Scenario {
 describe('scenario validation', () => {
   it('names the path and the bad value', () => {
     expect(errorsOf({ ...base, services: [{ id: 's', intervalMs: -5 }] })).toEqual(['services[0].intervalMs must be an integer from 1 to 86400000, got -5']);
-    expect(errorsOf({ ...base, users: [{ id: 'a', quota: 1.5 }] })).toEqual(['users[0].quota must be a non-negative integer, got 1.5']);
+    expect(errorsOf({ ...base, users: [{ id: 'a', quota: 1.5 }] })).toEqual(['users[0].quota must be an integer from 0 to 1000000000000, got 1.5']);
     expect(errorsOf({ ...base, durationMs: Number.NaN })).toEqual(['durationMs must be an integer from 1 to 31622400000, got NaN']);
   });
 

@@ -1,5 +1,6 @@
-// A sweep's p99 is over the campaigns that ran: campaigns the engine refused at creation (a daily
-// cap, a suspended user) are not in it, so the sweep shows how many there were next to it.
+// Campaigns refused at creation are shown next to a sweep's p99. Those refused for lack of capacity
+// (a daily cap reached everywhere, no usable service) never completed, so the p99 counts them as
+// such; those refused for the user's own reasons (its quota, a suspension) are not in it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,11 +12,11 @@ describe('the sweep table', () => {
   it('has a refused-campaigns column', () => {
     const input = sampleSweepInput();
     const table = sweepTable(input);
-    expect(table.headers).toEqual(['services.workspace.count', 'p99 completion', 'Refused campaigns', 'Utilisation', 'Result', 'Failed expectations']);
+    expect(table.headers).toEqual(['services.workspace.count', 'p99 completion', 'Refused campaigns', 'Utilisation (capacity-weighted)', 'Result', 'Failed expectations']);
     expect(table.numeric).toEqual([false, true, true, true, false, false]);
     expect(table.rows.map((r) => r[2])).toEqual(['162 of 406', '40 of 406', '0 of 406', '0 of 406', '0 of 406', '0 of 406']);
     const { markdown, html } = renderSweepReport(input);
-    expect(markdown).toContain('| services.workspace.count | p99 completion | Refused campaigns | Utilisation | Result | Failed expectations |');
+    expect(markdown).toContain('| services.workspace.count | p99 completion | Refused campaigns | Utilisation (capacity-weighted) | Result | Failed expectations |');
     expect(markdown).toContain('| 4 | 8h 47m | 162 of 406 | 98.0% | FAIL | p99 campaign completion ≤ 2h |');
     expect(html).toContain('<td class="num">162 of 406</td>');
   });
@@ -42,9 +43,10 @@ describe('fairsend sweep', () => {
     const out = join(dir, 'out');
     const r = await fairsend('sweep', file, '--vary', 'services.s.windows[0].limit=100,200', '--out', out);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('  services.s.windows[0].limit=100: p99 990 ms, 2 of 3 campaigns refused, utilisation 100.0%, meets expectations\n');
+    expect(r.stdout).toContain('  services.s.windows[0].limit=100: p99 —, 2 of 3 campaigns refused, utilisation (capacity-weighted) 100.0%, meets expectations\n');
+    expect(r.stdout).toContain('  services.s.windows[0].limit=200: p99 990 ms, 0 of 3 campaigns refused, utilisation (capacity-weighted) 100.0%, meets expectations\n');
     const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as { points: { refused: number; campaigns: number }[] };
     expect(sweep.points.map((p) => [p.refused, p.campaigns])).toEqual([[2, 3], [0, 3]]);
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('\n| 100 | 990 ms | 2 of 3 | 100.0% | PASS (smallest) | — |\n');
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('\n| 100 | — | 2 of 3 | 100.0% | PASS (smallest) | — |\n');
   });
 });

@@ -64,14 +64,15 @@ describe('trace messages name the file line', () => {
   }
 
   it('names the line in every row message, CSV and JSON Lines', () => {
-    const csv = (rows: string[]): string => ['at,time,user,recipients,weight', '', ...rows].join('\n');
-    expect(errorsOf(parseTrace(csv(['0,,a,1,', ',,a,1,']), 'csv', 't.csv'))).toEqual(['t.csv line 4: needs "at" (ms) or "time" (ISO 8601), got ""']);
-    expect(errorsOf(parseTrace(csv(['0,,,1,']), 'csv', 't.csv'))).toEqual(['t.csv line 3: user is required']);
-    expect(errorsOf(parseTrace(csv(['0,,a,,']), 'csv', 't.csv'))).toEqual(['t.csv line 3: recipients is required']);
-    expect(errorsOf(parseTrace(csv(['0,,a,1,0']), 'csv', 't.csv'))).toEqual(['t.csv line 3: weight must be an integer of at least 1, got "0"']);
-    expect(errorsOf(parseTrace(csv([',2026-03-02T10:00:00Z,a,1,', ',2026-03-01T23:00:00Z,a,1,']), 'csv', 't.csv')))
+    // A header names one of the two time columns (both are refused): `at` here, `time` below.
+    const csv = (rows: string[], time = 'at'): string => [`${time},user,recipients,weight`, '', ...rows].join('\n');
+    expect(errorsOf(parseTrace(csv(['0,a,1,', ',a,1,']), 'csv', 't.csv'))).toEqual(['t.csv line 4: needs "at" (ms) or "time" (ISO 8601), got ""']);
+    expect(errorsOf(parseTrace(csv(['0,,1,']), 'csv', 't.csv'))).toEqual(['t.csv line 3: user is required']);
+    expect(errorsOf(parseTrace(csv(['0,a,,']), 'csv', 't.csv'))).toEqual(['t.csv line 3: recipients is required']);
+    expect(errorsOf(parseTrace(csv(['0,a,1,0']), 'csv', 't.csv'))).toEqual(['t.csv line 3: weight must be an integer of at least 1, got "0"']);
+    expect(errorsOf(parseTrace(csv(['2026-03-02T10:00:00Z,a,1,', '2026-03-01T23:00:00Z,a,1,'], 'time'), 'csv', 't.csv')))
       .toEqual(["t.csv line 4: time is before the first row's day"]);
-    expect(errorsOf(parseTrace(csv(['0,,a,1,', '"5000",,a,1,']), 'csv', 't.csv', 1000)))
+    expect(errorsOf(parseTrace(csv(['0,a,1,', '"5000",a,1,']), 'csv', 't.csv', 1000)))
       .toEqual(['t.csv line 4: at must be less than durationMs (1000), got 5000']);
     const jsonl = '{"at":0,"user":"a","recipients":1}\n\n{"at":5,"user":"a","recipients":0}\n';
     expect(errorsOf(parseTrace(jsonl, 'jsonl', 't.jsonl'))).toEqual(['t.jsonl line 3: recipients must be an integer of at least 1, got 0']);
