@@ -13,6 +13,7 @@ import { statusReport, submitCommand, awaitCommand } from './operator.ts';
 import type { LockHolder, StatusReport, Submitted } from './operator.ts';
 import { commandRow } from './commands.ts';
 import { createRunner, RunnerStartError } from './runner.ts';
+import { liveRunnerPid } from './runner-lock.ts';
 import type { Runner } from './runner.ts';
 import { DatabaseError, openDatabase } from './store.ts';
 import { importTask } from './task-import.ts';
@@ -157,13 +158,15 @@ function nonNegativeInt(text: string, what: string, max: number): number {
 }
 
 /** Acceptance is printed only once the engine created the task (a refusal exits 2 before). */
-function printTaskAdded(id: string, dbFile: string, accepted: number, rejected: number, submitted: Submitted): void {
+function printTaskAdded(id: string, dbFile: string, accepted: number, rejected: number, submitted: Submitted, runnerUp: boolean): void {
   const counts = `${accepted} recipients accepted, ${rejected} rejected`;
   if (submitted.state === 'queued') exitQueued(`task ${id} (${accepted} recipients stored, ${rejected} rejected)`, dbFile, submitted);
   const { result } = submitted;
   if (!result.ok) fail(`task ${id} refused: ${result.code}: ${result.message}`);
   const value = result.value as { reserved: number; estimatedCompletionAt: number | null };
-  process.stdout.write(`task ${id}: ${counts}; ${value.reserved} quota reserved, estimated completion ${isoTime(value.estimatedCompletionAt)}\n`);
+  // The engine estimates from now; with no runner up, nothing sends until one starts.
+  const when = runnerUp ? '' : ' if a runner starts now (none is running: `fairsend run`)';
+  process.stdout.write(`task ${id}: ${counts}; ${value.reserved} quota reserved, estimated completion ${isoTime(value.estimatedCompletionAt)}${when}\n`);
 }
 
 interface TaskAddOptions { db: string; user: string; csv: string; subject: string; text?: string; html?: string; id?: string; from?: string; services?: string }
@@ -183,7 +186,8 @@ async function taskAdd(options: TaskAddOptions): Promise<void> {
     const imported = importTask(db, Date.now(), { id, user: options.user, csvText, template, from: options.from, services });
     for (const row of imported.rejected) process.stderr.write(`${options.csv}: rejected ${row.message} (${row.reason})\n`);
     if (!imported.ok) fail(`task add: ${imported.code}: ${imported.message}`);
-    printTaskAdded(id, options.db, imported.accepted, imported.rejected.length, await awaitCommand(db, imported.commandId, SUBMIT_WAIT_MS));
+    const submitted = await awaitCommand(db, imported.commandId, SUBMIT_WAIT_MS);
+    printTaskAdded(id, options.db, imported.accepted, imported.rejected.length, submitted, liveRunnerPid(db) !== null);
   } finally {
     db.close();
   }

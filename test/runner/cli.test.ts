@@ -137,7 +137,7 @@ describe('fairsend CLI (runner commands)', () => {
     const stored = JSON.parse((db.prepare("SELECT result FROM commands WHERE kind = 'create_task'").get() as { result: string }).result) as { value: { estimatedCompletionAt: number } };
     db.close();
     const eta = new Date(stored.value.estimatedCompletionAt).toISOString();
-    expect(added).toEqual({ code: 0, stdout: `task spring: 2 recipients accepted, 0 rejected; 2 quota reserved, estimated completion ${eta}\n`, stderr: '' });
+    expect(added).toEqual({ code: 0, stdout: `task spring: 2 recipients accepted, 0 rejected; 2 quota reserved, estimated completion ${eta} if a runner starts now (none is running: \`fairsend run\`)\n`, stderr: '' });
     expect(await cli(['task', 'pause', 'spring', '--db', dbFile])).toEqual({ code: 0, stdout: 'task pause spring: done\n', stderr: '' });
     expect(await cli(['task', 'cancel', 'spring', '--db', dbFile])).toEqual({ code: 0, stdout: 'task cancel spring: done {"refunded":2}\n', stderr: '' });
     expect(await cli(['task', 'resume', 'spring', '--db', dbFile])).toEqual({ code: 2, stdout: '', stderr: "fairsend: task resume spring refused: INVALID_STATE: task 'spring' is cancelled, not paused\n" });
