@@ -269,7 +269,7 @@ function resolveRestrictions(
     const ids = new Set<string>();
     for (const [j, name] of task.names.entries()) {
       const found = byName.get(name);
-      if (found === undefined) return fail(`${task.at(j)} names unknown service "${name}"`);
+      if (found === undefined) return fail(`${task.at(j)} names ${unknownService(scenario, name)}`);
       for (const id of found) {
         const access = byId.get(id)!.access;
         if (access !== 'all' && !access.includes(task.user)) return fail(`${task.at(j)}: service "${id}" is not open to user "${task.user}"`);
@@ -361,7 +361,7 @@ function checkReferences(scenario: Scenario, rows: readonly TraceRow[], users: r
   const serviceIds = new Set(services.map((s) => s.id));
   actions.forEach((a, i) => {
     if ('task' in a && !taskIds.has(a.task)) errors.push(`actions[${i}].task names unknown task "${a.task}"`);
-    if ('service' in a && !serviceIds.has(a.service)) errors.push(`actions[${i}].service names unknown service "${a.service}"`);
+    if ('service' in a && !serviceIds.has(a.service)) errors.push(`actions[${i}].service names ${unknownService(scenario, a.service)}`);
     if ('user' in a && !userIds.has(a.user)) errors.push(`actions[${i}].user names unknown user "${a.user}"`);
   });
   return errors.slice(0, 20);
@@ -464,4 +464,10 @@ export function resolveScenario(scenario: Scenario, options: { seed?: number; tr
       ...(scenario.expectations === undefined ? {} : { expectations: scenario.expectations }),
     },
   };
+}
+
+/** How to name a service id that resolved to nothing: unknown, or left out with `count: 0`. */
+function unknownService(scenario: Scenario, name: string): string {
+  const spec = scenario.services.find((s) => s.id === name || (s.count > 1 && name.startsWith(`${s.id}-`)));
+  return spec !== undefined && spec.count === 0 ? `service "${name}", which has count 0 (left out)` : `unknown service "${name}"`;
 }

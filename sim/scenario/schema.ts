@@ -103,8 +103,11 @@ const serviceSchema = z
   .strictObject({
     id: id(),
     preset: z.enum(PRESET_NAMES, { error: `must be one of ${PRESET_NAMES.join(', ')}` }).optional(),
-    /** Several identical services: ids become `${id}-1` … `${id}-${count}`. */
-    count: posInt(MAX_SERVICES).default(1),
+    /**
+     * Several identical services: ids become `${id}-1` … `${id}-${count}`. 0 leaves the service out,
+     * so that a sweep can ask whether it is needed at all (`--vary services.ses.count=0,1,2`).
+     */
+    count: nonNegInt(MAX_SERVICES).default(1),
     intervalMs: posInt(DAY_MS).optional(),
     concurrency: posInt(1000).optional(),
     windows: z.array(windowSchema).max(8).optional(),
