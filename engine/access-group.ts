@@ -60,9 +60,13 @@ export class AccessGroup {
     return this.access === 'all' || this.access.has(userId);
   }
 
-  /** The key of the group a service belongs in: its access set, then its restriction class. */
+  /**
+   * The key of the group a service belongs in: its access set, then its restriction class. 'all'
+   * is a control character, which no id may contain: no access list can share its key (the list
+   * ['*'] once did, and let every user through a service meant only for user '*').
+   */
   static keyOf(access: 'all' | readonly string[], restrictionClass = ''): string {
-    const accessKey = access === 'all' ? '*' : [...new Set(access)].sort().join('\u0000');
+    const accessKey = access === 'all' ? '\u0002' : [...new Set(access)].sort().join('\u0000');
     return restrictionClass === '' ? accessKey : `${accessKey}\u0001${restrictionClass}`;
   }
 }

@@ -280,7 +280,9 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
   });
   for (const g of snap.groups) {
     const inside = new Set((g.restrictions ?? []).map((i) => restrictions[i] as Restriction));
-    const group = new AccessGroup(g.key, g.seq, g.access === 'all' ? 'all' : new Set(g.access), inside);
+    // The key is derived again, not read: snapshots of older engines keyed 'all' as '*'.
+    const key = AccessGroup.keyOf(g.access, [...inside].map((r) => r.index).sort((a, b) => a - b).join(','));
+    const group = new AccessGroup(key, g.seq, g.access === 'all' ? 'all' : new Set(g.access), inside);
     group.rrCounter = g.rrCounter;
     group.finishNum = g.finishNum;
     group.finishDen = g.finishDen;
