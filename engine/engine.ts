@@ -101,6 +101,8 @@ function isOutcome(value: unknown): value is OutcomeResult {
   return value === 'sent' || OUTCOMES.includes(value as OutcomeResult);
 }
 const MAX_QUOTA = 1e12;
+/** Longest `Outcome.detail` kept (an SMTP reply is a few hundred characters). */
+const MAX_DETAIL_LENGTH = 4096;
 
 /** Entries in the engine's cache of recently dispatched tasks (a power of two). */
 const RECENT_SLOTS = 4096;
@@ -197,15 +199,16 @@ export class Engine {
 
   // ----- services --------------------------------------------------------------------------
 
-  addService(now: number, spec: ServiceSpec): Result<void> {
-    const bad = this.checkTime(now) ?? this.checkObject('service', spec);
+  addService(now: number, given: ServiceSpec): Result<void> {
+    const bad = this.checkTime(now) ?? this.checkObject('service', given);
     if (bad) return bad;
+    const spec = serviceFields(given);
     const idBad = idProblem('id', spec.id);
     if (idBad) return refuse('INVALID_ARGUMENT', `service: ${idBad}`, 'id');
     if (this.services.has(spec.id)) return refuse('DUPLICATE_ID', `service '${spec.id}' already exists`, 'id');
     const intervalBad = intProblem('intervalMs', spec.intervalMs, 0, MAX_INTERVAL_MS);
     if (intervalBad) return refuse('INVALID_ARGUMENT', `service '${spec.id}': ${intervalBad}`, 'intervalMs');
-    const patch = checkServicePatch(`service '${spec.id}'`, { concurrency: 1, access: 'all', windows: [], ...spec }, this.userExists);
+    const patch = checkServicePatch(`service '${spec.id}'`, { ...spec, concurrency: spec.concurrency ?? 1, access: spec.access ?? 'all', windows: spec.windows ?? [] }, this.userExists);
     if (!patch.ok) return patch;
     const p = patch.value;
     const s = new Service(spec.id, this.entitySeq++, p.intervalMs as number, p.windows ?? [], p.concurrency ?? 1, p.access ?? 'all');
@@ -225,7 +228,8 @@ export class Engine {
     if (bad) return bad;
     const s = this.services.get(id);
     if (!s) return this.unknown('UNKNOWN_SERVICE', 'service', id);
-    const checked = checkServicePatch(`service '${id}'`, patch, this.userExists);
+    const { intervalMs, concurrency, windows, access } = patch;
+    const checked = checkServicePatch(`service '${id}'`, { intervalMs, concurrency, windows, access }, this.userExists);
     if (!checked.ok) return checked;
     const p = checked.value;
     this.now = now;
@@ -288,9 +292,10 @@ export class Engine {
 
   // ----- users -----------------------------------------------------------------------------
 
-  addUser(now: number, spec: UserSpec): Result<void> {
-    const bad = this.checkTime(now) ?? this.checkObject('user', spec);
+  addUser(now: number, given: UserSpec): Result<void> {
+    const bad = this.checkTime(now) ?? this.checkObject('user', given);
     if (bad) return bad;
+    const spec: UserSpec = { id: given.id, quota: given.quota, weight: given.weight };
     const idBad = idProblem('id', spec.id);
     if (idBad) return refuse('INVALID_ARGUMENT', `user: ${idBad}`, 'id');
     if (this.users.has(spec.id)) return refuse('DUPLICATE_ID', `user '${spec.id}' already exists`, 'id');
@@ -353,9 +358,14 @@ export class Engine {
 
   // ----- tasks -----------------------------------------------------------------------------
 
-  createTask(now: number, spec: TaskSpec): Result<TaskCreated> {
-    const bad = this.checkTime(now) ?? this.checkObject('task', spec);
+  createTask(now: number, given: TaskSpec): Result<TaskCreated> {
+    const bad = this.checkTime(now) ?? this.checkObject('task', given);
     if (bad) return bad;
+    // Each field is read once (getters and inherited fields too): what is checked is what is used.
+    const spec: TaskSpec = {
+      id: given.id, user: given.user, recipients: given.recipients, startAt: given.startAt,
+      maxLatenessMs: given.maxLatenessMs, weight: given.weight, services: given.services,
+    };
     const idBad = idProblem('id', spec.id);
     if (idBad) return refuse('INVALID_ARGUMENT', `task: ${idBad}`, 'id');
     if (this.tasks.has(spec.id)) return refuse('DUPLICATE_ID', `task '${spec.id}' already exists`, 'id');
@@ -494,7 +504,9 @@ export class Engine {
 
   /** Exact time of the next thing the engine will do by itself, or null when only input can wake it. */
   nextWakeAt(): number | null {
-    const timerAt = this.timers.peekAt();
+    // A timer can be overdue: a command moved the clock past it and no poll has run since.
+    const due = this.timers.peekAt();
+    const timerAt = due === null ? null : Math.max(due, this.now);
     let g = this.readyGroups.peek();
     while (g !== undefined && this.dropFullTop(g)) g = this.readyGroups.peek();
     if (g === undefined) return timerAt;
@@ -505,23 +517,28 @@ export class Engine {
   report(now: number, outcome: Outcome): Result<void> {
     const bad = this.checkTime(now) ?? this.checkObject('outcome', outcome);
     if (bad) return bad;
-    const id = outcome.task;
-    const cached = typeof id === 'string' ? this.recent[recentSlot(id, outcome.recipient)] : undefined;
+    // Each field is read once: a getter answering differently later cannot change what was checked.
+    const { task: id, recipient, result, retryAfterMs, detail } = outcome;
+    const cached = typeof id === 'string' && typeof recipient === 'number' ? this.recent[recentSlot(id, recipient)] : undefined;
     const t = cached !== undefined && cached.id === id ? cached : this.tasks.get(id);
-    if (!t) return this.unknown('UNKNOWN_TASK', 'task', outcome.task, 'task');
-    if (!isOutcome(outcome.result)) {
-      return refuse('INVALID_ARGUMENT', `outcome.result must be one of ${OUTCOMES.join(', ')}, got ${describe(outcome.result)}`, 'result');
+    if (!t) return this.unknown('UNKNOWN_TASK', 'task', id, 'task');
+    if (!isOutcome(result)) {
+      return refuse('INVALID_ARGUMENT', `outcome.result must be one of ${OUTCOMES.join(', ')}, got ${describe(result)}`, 'result');
     }
-    if (outcome.retryAfterMs !== undefined) {
-      const p = intProblem('retryAfterMs', outcome.retryAfterMs, 0, 7 * 86_400_000);
+    if (retryAfterMs !== undefined) {
+      const p = intProblem('retryAfterMs', retryAfterMs, 0, 7 * 86_400_000);
       if (p) return refuse('INVALID_ARGUMENT', `outcome: ${p}`, 'retryAfterMs');
     }
-    const flight = typeof outcome.recipient === 'number' ? this.flights.get(t.seq, outcome.recipient) : -1;
+    if (detail !== undefined && (typeof detail !== 'string' || detail.length > MAX_DETAIL_LENGTH)) {
+      return refuse('INVALID_ARGUMENT', `outcome.detail must be a string of at most ${MAX_DETAIL_LENGTH} characters, got ${describe(detail)}`, 'detail');
+    }
+    const flight = typeof recipient === 'number' ? this.flights.get(t.seq, recipient) : -1;
     if (flight < 0) {
-      return refuse('UNKNOWN_DISPATCH', `recipient ${describe(outcome.recipient)} of task '${t.id}' is not in flight`, 'recipient');
+      return refuse('UNKNOWN_DISPATCH', `recipient ${describe(recipient)} of task '${t.id}' is not in flight`, 'recipient');
     }
     this.now = now;
-    this.applyOutcome(now, t, outcome, this.serviceList[Math.floor(flight / ATTEMPT_SLOTS)] as Service, flight % ATTEMPT_SLOTS);
+    const s = this.serviceList[Math.floor(flight / ATTEMPT_SLOTS)] as Service;
+    this.applyOutcome(now, t, recipient, result, retryAfterMs, detail, s, flight % ATTEMPT_SLOTS);
     return ok(undefined);
   }
 
@@ -587,17 +604,20 @@ export class Engine {
     return d;
   }
 
-  private applyOutcome(now: number, t: Task, o: Outcome, s: Service, attempt: number): void {
+  private applyOutcome(
+    now: number, t: Task, recipient: number, result: OutcomeResult, retryAfterMs: number | undefined, detail: string | undefined,
+    s: Service, attempt: number,
+  ): void {
     const u = t.user;
-    this.flights.delete(t.seq, o.recipient);
+    this.flights.delete(t.seq, recipient);
     t.inFlight--;
     this.inFlightTotal--;
     s.inFlight--;
     let final: 'sent' | 'failed' | 'refunded' | null = null;
     let retryAt: number | undefined;
     // Any answer about the recipient (even a bounce) shows the service is working again.
-    if (o.result === 'sent' || o.result === 'deferred' || o.result === 'rejected') s.errorStreak = 0;
-    if (o.result === 'sent') {
+    if (result === 'sent' || result === 'deferred' || result === 'rejected') s.errorStreak = 0;
+    if (result === 'sent') {
       t.sent++;
       u.reserved--;
       u.consumed++;
@@ -605,15 +625,15 @@ export class Engine {
       final = 'sent';
     } else if (t.ended) {
       final = 'refunded'; // a cancelled task's last in-flight recipients are given back, whatever happened
-    } else if (o.result === 'deferred' && attempt < this.options.retry.maxAttempts) {
-      retryAt = now + Math.max(retryDelayMs(this.options.retry, attempt), o.retryAfterMs ?? 0);
-      t.addRetry({ recipient: o.recipient, attempt: attempt + 1, dueAt: retryAt });
+    } else if (result === 'deferred' && attempt < this.options.retry.maxAttempts) {
+      retryAt = now + Math.max(retryDelayMs(this.options.retry, attempt), retryAfterMs ?? 0);
+      t.addRetry({ recipient, attempt: attempt + 1, dueAt: retryAt });
       this.queuedTotal++;
-    } else if (o.result === 'deferred' || o.result === 'rejected') {
+    } else if (result === 'deferred' || result === 'rejected') {
       final = 'failed';
     } else {
       // A throttling or quota reply is the service's problem, never the recipient's.
-      t.returnToHead({ recipient: o.recipient, attempt });
+      t.returnToHead({ recipient, attempt });
       this.queuedTotal++;
     }
     this.sink?.({
@@ -622,17 +642,17 @@ export class Engine {
       service: s.id,
       user: u.id,
       task: t.id,
-      recipient: o.recipient,
+      recipient,
       attempt,
-      result: o.result,
+      result,
       final,
       ...(retryAt === undefined ? {} : { retryAt }),
-      ...(o.detail === undefined ? {} : { detail: o.detail }),
+      ...(detail === undefined ? {} : { detail }),
     });
     if (final === 'failed') this.settleFailure(t, now);
     if (final === 'refunded') this.refund(t, 1, now);
-    if (o.result === 'service_error') this.onServiceError(s, now, o.retryAfterMs);
-    if (o.result === 'service_quota_reached') this.onServiceQuota(s, now);
+    if (result === 'service_error') this.onServiceError(s, now, retryAfterMs);
+    if (result === 'service_quota_reached') this.onServiceQuota(s, now);
     if (!t.ended && t.open === 0) this.complete(t, now);
     // A final outcome for a task that is still queued changes none of its keys: skip the queues.
     if (final === null || t.ended || !t.inReady) this.refreshTask(t);
@@ -1195,4 +1215,10 @@ function serviceRates(s: Service): { pace: number; burst: number; longRun: numbe
 
 export function createEngine(options: EngineOptions = {}): Engine {
   return new Engine(options);
+}
+
+/** A service spec's fields, each read once (getters and inherited fields too), as a plain object. */
+function serviceFields(given: ServiceSpec): ServiceSpec {
+  const { id, intervalMs, windows, concurrency, access } = given;
+  return { id, intervalMs, windows, concurrency, access };
 }

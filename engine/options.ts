@@ -66,7 +66,8 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
   const r = { ...DEFAULT_RETRY, ...o.retry };
   const p = { ...DEFAULT_SERVICE_PAUSE, ...o.servicePause };
   if (o.onEvent !== undefined && typeof o.onEvent !== 'function') throw new TypeError('engine option onEvent must be a function');
-  return {
+  // Frozen: snapshots share these objects, and a caller changing one must not change the engine.
+  return deepFreeze({
     policy,
     startAt: int('startAt', o.startAt ?? 0, 0, Number.MAX_SAFE_INTEGER),
     retry: {
@@ -83,7 +84,13 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
     },
     quotaWaitMs: int('quotaWaitMs', o.quotaWaitMs ?? 3_600_000, 1, 31 * 86_400_000),
     chargeFailures: o.chargeFailures === undefined ? false : Boolean(o.chargeFailures),
-  };
+  });
+}
+
+function deepFreeze(o: ResolvedOptions): ResolvedOptions {
+  Object.freeze(o.retry);
+  Object.freeze(o.servicePause);
+  return Object.freeze(o);
 }
 
 /** Back-off before attempt `attempt + 1` after `attempt` failed: backoffMs · factor^(attempt-1), capped. */

@@ -59,21 +59,35 @@ export class Service {
   /** The registered task restrictions that include this service. */
   readonly restrictions = new Set<Restriction>();
 
+  /** Frozen copies, so that the specs in snapshots and events can be shared without a copy. */
+  windows: readonly WindowSpec[];
+  private accessList: 'all' | readonly string[];
+
   constructor(
     readonly id: string,
     readonly seq: number,
     public intervalMs: number,
-    public windows: readonly WindowSpec[],
+    windows: readonly WindowSpec[],
     public concurrency: number,
-    public access: 'all' | readonly string[],
+    access: 'all' | readonly string[],
   ) {
+    this.windows = frozenWindows(windows);
+    this.accessList = frozenAccess(access);
     this.retainMs = Math.max(MIN_RETAIN_MS, retentionMs(windows));
     this.historyCap = Math.max(MIN_HISTORY_CAP, ...windows.map((w) => w.limit));
   }
 
+  get access(): 'all' | readonly string[] {
+    return this.accessList;
+  }
+
+  set access(access: 'all' | readonly string[]) {
+    this.accessList = frozenAccess(access);
+  }
+
   /** New limits: the history only ever grows to serve them, never shrinks below what it kept. */
   setWindows(windows: readonly WindowSpec[]): void {
-    this.windows = windows;
+    this.windows = frozenWindows(windows);
     this.retainMs = Math.max(this.retainMs, retentionMs(windows));
     this.historyCap = Math.max(this.historyCap, ...windows.map((w) => w.limit));
   }
@@ -107,4 +121,12 @@ export class Service {
   get canStart(): boolean {
     return this.state === 'active' && this.inFlight < this.concurrency;
   }
+}
+
+function frozenWindows(windows: readonly WindowSpec[]): readonly WindowSpec[] {
+  return Object.freeze(windows.map((w) => Object.freeze({ ...w })));
+}
+
+function frozenAccess(access: 'all' | readonly string[]): 'all' | readonly string[] {
+  return access === 'all' ? 'all' : Object.freeze([...access]);
 }

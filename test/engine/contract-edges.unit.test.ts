@@ -1,0 +1,88 @@
+// Edges of the engine's contract found by trying to break it as an embedding developer would: the
+// specs it hands out (snapshots, events) cannot be used to change it, a caller's object is read
+// once, odd values are refused rather than thrown on, and the next wake-up is never in the past.
+import { describe, expect, it } from 'vitest';
+import type { Engine, EngineEvent, Result } from '../../engine/index.ts';
+import { engineModule } from '../support/index.ts';
+
+const { createEngine } = engineModule;
+
+function ok<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+/** Sends every 1 s for `seconds`, answering at once; returns the dispatch times. */
+function run(e: Engine, from: number, seconds: number): number[] {
+  const at: number[] = [];
+  for (let t = from; t < from + seconds * 1_000; t += 1_000) {
+    for (const d of ok(e.poll(t))) {
+      at.push(t);
+      ok(e.report(t, { task: d.task, recipient: d.recipient, result: 'sent' }));
+    }
+  }
+  return at;
+}
+
+function limited(onEvent?: (ev: EngineEvent) => void): Engine {
+  const e = createEngine({ policy: 'fair', ...(onEvent ? { onEvent } : {}) });
+  ok(e.addUser(0, { id: 'u', quota: 100 }));
+  ok(e.addService(0, { id: 's', intervalMs: 0, windows: [{ kind: 'rolling', limit: 2, periodMs: 60_000 }] }));
+  ok(e.createTask(0, { id: 't', user: 'u', recipients: 20 }));
+  return e;
+}
+
+describe('what the engine hands out cannot change it', () => {
+  it('a snapshot: its windows and options are frozen', () => {
+    const e = limited();
+    const snap = e.snapshot() as unknown as { services: { windows: { limit: number }[] }[]; options: { retry: { maxAttempts: number } } };
+    expect(() => { snap.services[0]!.windows[0]!.limit = 1_000; }).toThrow(TypeError);
+    expect(() => { snap.options.retry.maxAttempts = 99; }).toThrow(TypeError);
+    expect(run(e, 0, 60)).toHaveLength(2);
+  });
+
+  it('an event: the spec of service_added is frozen', () => {
+    const e = limited((ev) => {
+      if (ev.type === 'service_added') expect(() => { (ev.spec.windows[0] as { limit: number }).limit = 1_000; }).toThrow(TypeError);
+    });
+    expect(run(e, 0, 60)).toHaveLength(2);
+  });
+
+  it('a spec from a class with getters or a prototype is read as the caller sees it', () => {
+    class Limited {
+      id = 'w';
+      intervalMs = 0;
+      get windows() { return [{ kind: 'rolling' as const, limit: 1, periodMs: 3_600_000 }]; }
+    }
+    const e = createEngine({ policy: 'fair' });
+    ok(e.addUser(0, { id: 'u', quota: 100 }));
+    ok(e.addService(0, new Limited()));
+    ok(e.addService(0, Object.create({ id: 'p', intervalMs: 5_000 }) as never));
+    expect(e.status().services.map((s) => [s.id, s.intervalMs, s.windows.length])).toEqual([['w', 0, 1], ['p', 5_000, 0]]);
+  });
+});
+
+describe('odd values are refused, not thrown on', () => {
+  it('an outcome whose recipient is a BigInt, a symbol or a bare object, or whose detail is not text', () => {
+    const e = limited();
+    const [d] = ok(e.poll(0));
+    for (const recipient of [10n, Symbol('r'), Object.create(null)]) {
+      expect(e.report(0, { task: 't', recipient: recipient as never, result: 'sent' })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_DISPATCH' } });
+    }
+    expect(e.report(0, { task: 't', recipient: d!.recipient, result: 'sent', detail: 5n as never })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', path: 'detail' } });
+    expect(e.report(0, { task: 't', recipient: d!.recipient, result: 'sent', detail: 'x'.repeat(5_000) })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', path: 'detail' } });
+    ok(e.report(0, { task: 't', recipient: d!.recipient, result: 'sent', detail: '250 2.0.0 OK' }));
+  });
+});
+
+describe('nextWakeAt', () => {
+  it('is never before the clock, even with a timer overdue after a command moved the clock', () => {
+    const e = createEngine({ policy: 'fair' });
+    ok(e.addUser(0, { id: 'u', quota: 10 }));
+    ok(e.addService(0, { id: 's', intervalMs: 1_000 }));
+    ok(e.createTask(0, { id: 't', user: 'u', recipients: 1, startAt: 100 }));
+    ok(e.grantQuota(200, 'u', 1));
+    expect(e.nextWakeAt()).toBe(200);
+    expect(ok(e.poll(200)).map((d) => d.task)).toEqual(['t']);
+  });
+});
