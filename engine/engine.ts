@@ -400,7 +400,9 @@ export class Engine {
     this.tasks.set(t.id, t);
     this.linkTask(t);
     if (!t.started) t.startTimer = this.timers.schedule(startAt, 'task_start', t.id);
-    if (deadlineAt !== null) t.deadlineTimer = this.timers.schedule(deadlineAt, 'task_deadline', t.id);
+    // "Not started by deadlineAt" includes a send at deadlineAt itself: timers fire before the
+    // dispatches of their instant, so the expiry waits one millisecond (maxLatenessMs 0 = now or never).
+    if (deadlineAt !== null) t.deadlineTimer = this.timers.schedule(deadlineAt + 1, 'task_deadline', t.id);
     this.sink?.({
       t: now,
       type: 'task_created',

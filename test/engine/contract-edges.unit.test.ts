@@ -86,3 +86,21 @@ describe('nextWakeAt', () => {
     expect(ok(e.poll(200)).map((d) => d.task)).toEqual(['t']);
   });
 });
+
+describe('maxLatenessMs', () => {
+  it('lets a task start at its very deadline: 0 means now or never, not never', () => {
+    const e = createEngine({ policy: 'fair' });
+    ok(e.addUser(0, { id: 'u', quota: 10 }));
+    ok(e.addService(0, { id: 's', intervalMs: 1_000 }));
+    ok(e.createTask(0, { id: 'now', user: 'u', recipients: 1, maxLatenessMs: 0 }));
+    const [first] = ok(e.poll(0));
+    expect(first?.task).toBe('now');
+    ok(e.report(0, { task: 'now', recipient: first!.recipient, result: 'sent' }));
+    // The service's next slot is at 1,000: a task due by then starts then; one due by 999 expires.
+    ok(e.createTask(0, { id: 'late', user: 'u', recipients: 1, maxLatenessMs: 999 }));
+    ok(e.createTask(0, { id: 'just', user: 'u', recipients: 1, maxLatenessMs: 1_000 }));
+    expect(e.nextWakeAt()).toBe(1_000);
+    expect(ok(e.poll(1_000)).map((d) => d.task)).toEqual(['just']);
+    expect(e.getTask('late')?.state).toBe('expired');
+  });
+});

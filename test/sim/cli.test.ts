@@ -186,7 +186,7 @@ describe.concurrent('fairsend sweep, validate, schema', () => {
     const out = join(dir, 'sweep-bad');
     const r = await fairsend('sweep', 'scenarios/capacity-plan.yaml', '--vary', 'services.workspace.count=2,-1', '--out', out);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: scenarios\/capacity-plan\.yaml with services\.workspace\.count=-1: services\[0\]\.count must be an integer from 1 to 10000, got -1\n/);
+    expect(r.stderr).toMatch(/^error: scenarios\/capacity-plan\.yaml with services\.workspace\.count=-1: services\[0\]\.count must be an integer from 0 to 10000, got -1\n/);
     expect(existsSync(out)).toBe(false);
   });
 
