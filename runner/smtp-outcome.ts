@@ -16,14 +16,16 @@
 // | 6 | 421 (service closing), 432 (password transition), 454     | service_error            |
 // |   | (TLS/auth temporarily unavailable), 530/534/535/538 (auth)|                          |
 // |   | and 503 (bad sequence: the session, not the message)      |                          |
-// | 7 | 450/451/452 with enh 4.7.x, 4.3.x or 4.4.x (throttling,   | service_error            |
+// | 7 | any 4xx or 5xx answering the session, not a recipient:    | service_error            |
+// |   | the greeting (CONN), EHLO/HELO, STARTTLS, AUTH, MAIL FROM  |                          |
+// |   | or RSET (every recipient would get it alike: a refused     |                          |
+// |   | sender, a server that will not talk to us)                |                          |
+// | 8 | 450/451/452 with enh 4.7.x, 4.3.x or 4.4.x (throttling,   | service_error            |
 // |   | system or network trouble); 451/452 without enh (local   |                          |
 // |   | error / insufficient storage: the server's problem)       |                          |
-// | 8 | any other 4xx with enh 4.7.x (policy / rate limiting)     | service_error            |
-// | 9 | any other 4xx (4.2.x mailbox full, 450 bare, greylisting  | deferred                 |
+// | 9 | any other 4xx with enh 4.7.x (policy / rate limiting)     | service_error            |
+// |10 | any other 4xx (4.2.x mailbox full, 450 bare, greylisting  | deferred                 |
 // |   | of one mailbox …)                                         |                          |
-// |10 | 5xx answering MAIL FROM (the sender itself is refused:    | service_error            |
-// |   | misconfiguration, every recipient would fail alike)       |                          |
 // |11 | any other 5xx (5.1.x bad address, 5.7.1 refused, …)       | rejected                 |
 // |12 | EENVELOPE without a reply (nodemailer refused the address)| rejected                 |
 // |13 | anything else (unknown error, no reply code)              | service_error            |
@@ -96,23 +98,29 @@ function classify(failure: TransportFailure): { result: SmtpOutcomeResult; rule:
     return { result: 'service_error', rule: 13 };
   }
   if (SERVICE_REPLY_CODES.has(reply)) return { result: 'service_error', rule: 6 };
+  if (reply >= 400 && reply < 600 && isSessionCommand(failure.command)) return { result: 'service_error', rule: 7 };
   if (reply >= 400 && reply < 500) return classifyTemporary(reply, enh);
-  if (reply >= 500 && reply < 600) {
-    if (failure.command === 'MAIL FROM') return { result: 'service_error', rule: 10 };
-    return { result: 'rejected', rule: 11 };
-  }
+  if (reply >= 500 && reply < 600) return { result: 'rejected', rule: 11 };
   return { result: 'service_error', rule: 13 };
 }
 
 function classifyTemporary(reply: number, enh: string | null): { result: SmtpOutcomeResult; rule: number } {
   const system = enh !== null && /^4\.[347]\./.test(enh);
   if (reply >= 450 && reply <= 452) {
-    if (system) return { result: 'service_error', rule: 7 };
-    if (enh === null && reply !== 450) return { result: 'service_error', rule: 7 };
-    return { result: 'deferred', rule: 9 };
+    if (system) return { result: 'service_error', rule: 8 };
+    if (enh === null && reply !== 450) return { result: 'service_error', rule: 8 };
+    return { result: 'deferred', rule: 10 };
   }
-  if (enh !== null && enh.startsWith('4.7.')) return { result: 'service_error', rule: 8 };
-  return { result: 'deferred', rule: 9 };
+  if (enh !== null && enh.startsWith('4.7.')) return { result: 'service_error', rule: 9 };
+  return { result: 'deferred', rule: 10 };
+}
+
+/** Commands of the SMTP session itself (nodemailer names the greeting 'CONN'); RCPT TO and DATA are the recipient's. */
+function isSessionCommand(command: string | undefined): boolean {
+  if (command === undefined) return false;
+  const verb = command.trim().toUpperCase();
+  return verb === 'CONN' || verb === 'EHLO' || verb === 'HELO' || verb === 'LHLO' || verb === 'STARTTLS' ||
+    verb === 'MAIL FROM' || verb === 'RSET' || verb.startsWith('AUTH');
 }
 
 /**
