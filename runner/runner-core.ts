@@ -138,7 +138,9 @@ export function openRunnerCore(
       return value;
     });
     try {
-      const value = run();
+      // IMMEDIATE: the write lock is taken before the engine call runs, so when another process
+      // holds it too long (SQLITE_BUSY) nothing has happened yet and the caller may simply retry.
+      const value = run.immediate();
       if (onCommitted !== undefined && committed.length > 0) onCommitted(committed);
       return value;
     } finally {
@@ -205,4 +207,14 @@ function applyCommand(core: RunnerCore, t: number, command: Command): CommandRes
     case 'resume_service': return wrap(engine.resumeService(t, command.service));
     case 'grant_quota': return wrap(engine.grantQuota(t, command.user, command.amount));
   }
+}
+
+/**
+ * Whether `err` is SQLite saying the database is busy: another process (an operator importing a
+ * large task, say) held the write lock past the busy timeout. From `commit` this means nothing was
+ * done, so the caller retries rather than dying.
+ */
+export function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }

@@ -13,7 +13,7 @@ import { buildMessage } from './message.ts';
 import type { OutgoingMessage } from './message.ts';
 import { createRunnerMetrics } from './metrics.ts';
 import type { RunnerMetrics } from './metrics.ts';
-import { engineOptionsOf, openRunnerCore } from './runner-core.ts';
+import { engineOptionsOf, isBusy, openRunnerCore } from './runner-core.ts';
 import type { RunnerCore } from './runner-core.ts';
 import { acquireLock, heartbeat, releaseLock } from './runner-lock.ts';
 import { smtpOutcome } from './smtp-outcome.ts';
@@ -58,6 +58,8 @@ export class RunnerStartError extends Error {
 }
 
 const HEARTBEAT_EVERY_MS = 1_000;
+/** How soon to try again when another process holds the database (each try also waits busy_timeout). */
+const BUSY_RETRY_MS = 200;
 
 function buildTransports(config: RunnerConfig, options: RunnerOptions): Map<string, MailTransport> {
   const env = options.env ?? process.env;
@@ -148,9 +150,9 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
     });
   };
 
-  const finish = (d: Dispatch, report: SendReport): void => {
+  const finish = async (d: Dispatch, report: SendReport): Promise<void> => {
     const outcome = smtpOutcome(report.ok ? null : report.failure, report.ok ? report.response : '');
-    const result = core.commit((t) => core.engine.report(t, { task: d.task, recipient: d.recipient, result: outcome.result, detail: outcome.detail }));
+    const result = await whenNotBusy(() => core.commit((t) => core.engine.report(t, { task: d.task, recipient: d.recipient, result: outcome.result, detail: outcome.detail })));
     metrics.countSend(d.service, outcome.result);
     const fields = { service: d.service, task: d.task, recipient: d.recipient, attempt: d.attempt, result: outcome.result, rule: outcome.rule, detail: outcome.detail };
     if (!result.ok) log.warn({ ...fields, code: result.error.code }, `engine refused the outcome: ${result.error.message}`);
@@ -165,7 +167,7 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
         ? { ok: false, failure: { code: 'ECONFIG', message: `no transport for service ${d.service}` } }
         : await transport.send(compose(d));
       // Also while stopping: a graceful stop finishes and records what is in flight.
-      finish(d, report);
+      await finish(d, report);
     })().catch(fatal).finally(() => {
       sends.delete(send);
       if (!stopping) wake();
@@ -203,8 +205,29 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
       }
       arm();
     } catch (err) {
+      if (isBusy(err)) {
+        // Another process holds the database (a large `task add`): nothing was done; try again soon.
+        log.warn({ code: (err as { code: string }).code }, 'database busy (another process is writing); retrying');
+        if (timer !== null) clearTimeout(timer);
+        timerAt = clock() + BUSY_RETRY_MS;
+        timer = setTimeout(onTimer, BUSY_RETRY_MS);
+        return;
+      }
       stopping = true;
       fatal(err);
+    }
+  }
+
+  /** Runs a commit, waiting out a busy database: an outcome must be recorded, never dropped. */
+  async function whenNotBusy<T>(fn: () => T): Promise<T> {
+    for (;;) {
+      try {
+        return fn();
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+        log.warn({ code: (err as { code: string }).code }, 'database busy (another process is writing); retrying the outcome');
+        await new Promise((resolve) => { setTimeout(resolve, BUSY_RETRY_MS); });
+      }
     }
   }
 
