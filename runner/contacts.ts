@@ -37,8 +37,11 @@ export function isValidAddress(address: string): boolean {
  * line break (no quoting rules, nothing for header injection to hide in).
  */
 export function isValidSender(sender: string): boolean {
-  const named = /^([^<>"\r\n]*)<([^<>]*)>$/.exec(sender.trim());
-  return named === null ? isValidAddress(sender.trim()) : isValidAddress(named[2] ?? '');
+  // A display name is plain words or one quoted string: unquoted, a comma, '@' or ':' would make
+  // mail software read a list of addresses or a group (`a@evil.test, ceo <shop@example.com>` is two
+  // senders), so it is refused; quoted, anything but a quote, backslash, angle bracket or line break.
+  const named = /^(?:"[^"\\\r\n<>]*"|[^<>"\r\n,;:@()[\]\\]*)\s*<([^<>]*)>$/.exec(sender.trim());
+  return named === null ? isValidAddress(sender.trim()) : isValidAddress(named[1] ?? '');
 }
 
 interface ParsedRow { record: Record<string, string>; info: { bytes: number; raw?: string } }

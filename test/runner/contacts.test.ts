@@ -90,6 +90,9 @@ describe('isValidSender', () => {
     ['shop@example.com', true], ['Shop <shop@example.com>', true], ['  Shop News <news@shop.example.co> ', true],
     ['<shop@example.com>', true], ['not an address', false], ['Shop <not an address>', false],
     ['Shop <a@example.com> x', false], ['"Sh<op" <a@example.com>', false], ['', false],
+    // A display name that mail software would read as more addresses or a group: refused unquoted.
+    ['a@evil.test, ceo@bank.test <shop@example.com>', false], ['Sales; x <shop@example.com>', false],
+    ['Group: <shop@example.com>', false], ['"Shop, Inc. (Sales)" <shop@example.com>', true], ['"a\\" <shop@example.com>', false],
   ])('%s -> %s', (sender, valid) => {
     expect(isValidSender(sender)).toBe(valid);
   });
