@@ -22,14 +22,31 @@ function sameSpec(stored: string, spec: ServiceSpec): boolean {
   return ['intervalMs', 'windows', 'concurrency', 'access'].every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }
 
-/** Returns the engine's refusals (a config the engine will not take), each with its config path. */
+/** Thrown inside the sync's transaction so that a refused config changes nothing in the database. */
+class SyncRefused extends Error {}
+
+/**
+ * Returns the engine's refusals (a config the engine will not take), each with its config path. A
+ * config with any refusal is not applied at all: the transaction is rolled back (the engine in
+ * memory is not, so the caller must not go on with it: the runner refuses to start).
+ */
 export function syncConfig(core: RunnerCore, config: RunnerConfig): SyncProblem[] {
   const { db, engine } = core;
   const problems: SyncProblem[] = [];
   const note = (path: string, result: { ok: boolean; error?: { message: string } }): void => {
     if (!result.ok) problems.push({ path, message: result.error?.message ?? 'refused' });
   };
-  core.commit((t) => {
+  try {
+    core.commit((t) => {
+      apply(t);
+      if (problems.length > 0) throw new SyncRefused();
+    });
+  } catch (err) {
+    if (!(err instanceof SyncRefused)) throw err;
+  }
+  return problems;
+
+  function apply(t: number): void {
     const users = new Map((db.prepare('SELECT id, weight FROM users').all() as { id: string; weight: number }[]).map((u) => [u.id, u.weight]));
     config.users.forEach((user, i) => {
       const weight = users.get(user.id);
@@ -47,6 +64,5 @@ export function syncConfig(core: RunnerCore, config: RunnerConfig): SyncProblem[
     for (const [id, stored] of services) {
       if (!inConfig.has(id) && stored.state !== 'disabled') note(`services (${id} removed)`, engine.disableService(t, id));
     }
-  });
-  return problems;
+  }
 }

@@ -1,0 +1,39 @@
+// A config the engine refuses (here a weight above its limit, which only the engine checks) must
+// change nothing in an existing database: not the valid user listed next to the bad one, not a
+// service's new interval. It used to commit everything it could before refusing.
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../runner/config.ts';
+import { createRunner } from '../../runner/runner.ts';
+import { createMemoryTransport } from '../../runner/transport.ts';
+import { query, smtpConfig, tempDir } from './fixtures.ts';
+
+describe('a refused config', () => {
+  it('leaves the database as it was', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const dbFile = join(dir, 'c.db');
+      const quiet = { dbFile, logger: pino({ level: 'silent' }), transports: { smtp1: createMemoryTransport() } };
+      await createRunner(smtpConfig(2525), quiet).stop();
+      const before = {
+        users: query(dbFile, 'SELECT id, weight FROM users ORDER BY id'),
+        services: query(dbFile, 'SELECT id, spec FROM services ORDER BY id'),
+        ledger: query(dbFile, 'SELECT count(*) AS n FROM ledger'),
+      };
+      const bad = smtpConfig(2525, { users: [{ id: 'alice', quota: 20 }, { id: 'bob', quota: 20 }, { id: 'carol', quota: 777 }, { id: 'dave', weight: 99_999 }] }, { intervalMs: 999 });
+      expect(() => createRunner(bad, quiet)).toThrow(ConfigError);
+      expect(() => createRunner(bad, quiet)).toThrow(/users\[3\]: user 'dave': weight must be an integer from 1 to 10000/);
+      expect({
+        users: query(dbFile, 'SELECT id, weight FROM users ORDER BY id'),
+        services: query(dbFile, 'SELECT id, spec FROM services ORDER BY id'),
+        ledger: query(dbFile, 'SELECT count(*) AS n FROM ledger'),
+      }).toEqual(before);
+      // And the database is still usable with a good config.
+      await createRunner(smtpConfig(2525, {}, { intervalMs: 999 }), quiet).stop();
+      expect(query<{ spec: string }>(dbFile, 'SELECT spec FROM services')[0]!.spec).toContain('"intervalMs":999');
+    } finally {
+      remove();
+    }
+  });
+});
