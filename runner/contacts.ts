@@ -13,7 +13,7 @@ export interface Contact {
 
 export interface RejectedRow {
   line: number;
-  reason: 'MALFORMED_ADDRESS' | 'DUPLICATE' | 'LINE_BREAK_IN_FIELD' | 'MISSING_ADDRESS';
+  reason: 'MALFORMED_ADDRESS' | 'DUPLICATE' | 'LINE_BREAK_IN_FIELD' | 'MISSING_ADDRESS' | 'FIELD_TOO_LONG';
   message: string;
 }
 
@@ -22,6 +22,11 @@ export type ContactsResult =
   | { ok: false; message: string };
 
 export const CONTACTS_ROWS_MAX = 1_000_000;
+/**
+ * The longest merge field kept, in characters: a name, a coupon code or a short paragraph fits; a
+ * 50 MB cell (an export gone wrong) would be merged into every message and slow the database.
+ */
+export const CONTACT_FIELD_MAX = 10_000;
 const ADDRESS_COLUMNS = ['email', 'address', 'e-mail'];
 
 // Deliberately plain: one @, a dot-atom-ish local part, a domain of LDH labels with a dot. Quoted
@@ -92,6 +97,9 @@ function lineCounter(file: Buffer): (row: ParsedRow) => number {
 
 function checkRow(record: Record<string, string>, column: string, line: number, seen: Map<string, number>): RejectedRow | Contact {
   for (const [key, value] of Object.entries(record)) {
+    if (value.length > CONTACT_FIELD_MAX) {
+      return { line, reason: 'FIELD_TOO_LONG', message: `line ${line}: field "${key}" is ${value.length} characters long; at most ${CONTACT_FIELD_MAX} are kept` };
+    }
     if (/[\r\n]/.test(value)) {
       return { line, reason: 'LINE_BREAK_IN_FIELD', message: `line ${line}: field "${key}" contains a line break` };
     }

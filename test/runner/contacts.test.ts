@@ -35,6 +35,14 @@ describe('parseContacts', () => {
     expect(result).toEqual({ ok: true, contacts: [], rejected: [{ line: 2, reason: 'LINE_BREAK_IN_FIELD', message: 'line 2: field "name" contains a line break' }] });
   });
 
+  it('rejects a row with a field longer than 10,000 characters, keeping the others', () => {
+    const long = 'x'.repeat(10_001);
+    const result = parseContacts(`email,name\na@example.test,${'y'.repeat(10_000)}\nb@example.test,${long}\n`);
+    expect(result).toMatchObject({ ok: true, contacts: [{ address: 'a@example.test' }] });
+    if (!result.ok) return;
+    expect(result.rejected).toEqual([{ line: 3, reason: 'FIELD_TOO_LONG', message: 'line 3: field "name" is 10001 characters long; at most 10000 are kept' }]);
+  });
+
   it('lower-cases headers and accepts an "Address" column', () => {
     const result = parseContacts('Address,First Name\nz@example.test,Zed\n');
     expect(result).toEqual({ ok: true, contacts: [{ address: 'z@example.test', fields: { address: 'z@example.test', 'first name': 'Zed' }, line: 2 }], rejected: [] });
