@@ -58,10 +58,15 @@ export function retentionMs(windows: readonly WindowSpec[]): number {
   return ms;
 }
 
+// The history keeps the starts every configured window needs. A window added or lengthened later
+// may reach back past what was kept: then the dropped starts (all at or before lastDroppedAt)
+// count as if they were all at lastDroppedAt, the worst case, so no window is ever exceeded; they
+// stop counting once the window no longer reaches back that far.
+
 /** Starts counted by window `w` at time `now` (rolling: in (now-P, now]; fixed: this period so far). */
 export function windowUsage(w: WindowSpec, history: StartHistory, now: number): number {
-  if (w.kind === 'rolling') return history.countAfter(now - w.periodMs);
-  return history.countAfter(fixedPeriod(w, now).start - 1);
+  const after = w.kind === 'rolling' ? now - w.periodMs : fixedPeriod(w, now).start - 1;
+  return history.countAfter(after) + (history.lastDroppedAt > after ? history.dropped : 0);
 }
 
 /** Earliest time >= now at which window `w` admits one more start, given the history. */
@@ -69,11 +74,13 @@ export function windowFreeAt(w: WindowSpec, history: StartHistory, now: number):
   if (w.kind === 'rolling') {
     // The next start x needs the limit-th most recent start to be at or before x - periodMs.
     const n = history.length;
-    if (n < w.limit) return now;
-    return Math.max(now, history.at(n - w.limit) + w.periodMs);
+    if (n >= w.limit) return Math.max(now, history.at(n - w.limit) + w.periodMs);
+    // Not enough kept starts: the limit-th most recent, if any, is a dropped one.
+    if (n + history.dropped < w.limit || history.lastDroppedAt <= now - w.periodMs) return now;
+    return Math.max(now, history.lastDroppedAt + w.periodMs);
   }
   const period = fixedPeriod(w, now);
-  return history.countAfter(period.start - 1) < w.limit ? now : period.end;
+  return windowUsage(w, history, now) < w.limit ? now : period.end;
 }
 
 /** Earliest time >= now at which every window admits one more start. */

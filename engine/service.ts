@@ -46,11 +46,11 @@ export class Service {
   starts = 0;
   /**
    * Recent starts, kept whether or not the service has windows, so that a window added or
-   * tightened mid-run is judged against the real past: the starts of the last `retainMs`, and at
-   * most the last `historyCap` of them. Both only grow, and `historyCap` is at least every limit
-   * ever configured, which is all a window needs to decide exactly (its limit-th most recent
-   * start). A window added later with a limit above the cap, after more than `historyCap` starts
-   * in its period, would undercount; `historyCap` starts at 1024 to make that unlikely.
+   * tightened mid-run is judged against the real past starts: the starts of the last `retainMs`,
+   * and at most the last `historyCap` of them. Both only grow, and `historyCap` is at least every
+   * limit ever configured, which is all a window needs to decide exactly (its limit-th most recent
+   * start). A window added later that reaches back past what was kept counts the dropped starts at
+   * their worst (see rate-window.ts): it may wait longer than it had to, never less.
    */
   history = new StartHistory();
   retainMs: number;

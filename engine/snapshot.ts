@@ -44,6 +44,9 @@ export interface ServiceSnapshot {
   readonly history: readonly number[];
   readonly retainMs: number;
   readonly historyCap: number;
+  /** Starts dropped from the history and when the latest was (absent in older snapshots: none). */
+  readonly historyDropped?: number;
+  readonly historyLastDroppedAt?: number | null;
 }
 
 export interface UserSnapshot {
@@ -161,6 +164,8 @@ export function snapshotEngine(e: Engine): EngineSnapshot {
       history: s.history.toArray(),
       retainMs: s.retainMs,
       historyCap: s.historyCap,
+      historyDropped: s.history.dropped,
+      historyLastDroppedAt: Number.isFinite(s.history.lastDroppedAt) ? s.history.lastDroppedAt : null,
     })),
     users: [...e.users.values()].map((u) => ({
       id: u.id,
@@ -264,7 +269,7 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
       readyAt: s.readyAt,
       sent: s.sent,
       starts: s.starts,
-      history: StartHistory.from(s.history),
+      history: StartHistory.from(s.history, s.historyDropped ?? 0, s.historyLastDroppedAt ?? null),
       retainMs: s.retainMs,
       historyCap: s.historyCap,
     });

@@ -11,6 +11,12 @@ export class StartHistory {
    * older than a time far in the past reads no memory beyond this object.
    */
   private oldestBound = -Infinity;
+  /**
+   * Starts that were dropped (too old, or beyond the cap) and when the latest of them was: a window
+   * added or lengthened later cannot see them, so it assumes the worst of them (see rate-window.ts).
+   */
+  dropped = 0;
+  lastDroppedAt = -Infinity;
 
   constructor(capacity = 16) {
     let size = 16;
@@ -38,14 +44,19 @@ export class StartHistory {
   dropThrough(t: number): void {
     if (this.oldestBound > t) return;
     while (this.count > 0 && (this.ring[this.head] as number) <= t) {
-      this.head = (this.head + 1) & this.mask;
-      this.count--;
+      this.forget();
     }
     this.oldestBound = this.count > 0 ? (this.ring[this.head] as number) : -Infinity;
   }
 
   dropOldest(): void {
     if (this.count === 0) return;
+    this.forget();
+  }
+
+  private forget(): void {
+    this.lastDroppedAt = this.ring[this.head] as number;
+    this.dropped++;
     this.head = (this.head + 1) & this.mask;
     this.count--;
   }
@@ -68,9 +79,11 @@ export class StartHistory {
     return out;
   }
 
-  static from(starts: readonly number[]): StartHistory {
+  static from(starts: readonly number[], dropped = 0, lastDroppedAt: number | null = null): StartHistory {
     const h = new StartHistory(starts.length);
     for (const t of starts) h.push(t);
+    h.dropped = dropped;
+    h.lastDroppedAt = lastDroppedAt ?? -Infinity;
     return h;
   }
 

@@ -104,3 +104,53 @@ describe('maxLatenessMs', () => {
     expect(e.getTask('late')?.state).toBe('expired');
   });
 });
+
+describe('a window added after the history let starts go', () => {
+  /** Sends as fast as the service allows until `until`, answering at once; returns the start times. */
+  function drive(e: Engine, from: number, until: number): number[] {
+    const starts: number[] = [];
+    for (let t = e.nextWakeAt(); t !== null && t < until; t = e.nextWakeAt()) {
+      for (const d of ok(e.poll(Math.max(t, from)))) {
+        starts.push(Math.max(t, from));
+        ok(e.report(Math.max(t, from), { task: d.task, recipient: d.recipient, result: 'sent' }));
+      }
+    }
+    return starts;
+  }
+
+  /** The most starts in the window (s - periodMs, s] ending at any start made after the change. */
+  function worstAfter(before: number[], after: number[], periodMs: number): number {
+    const all = [...before, ...after];
+    let worst = 0;
+    for (const s of after) worst = Math.max(worst, all.filter((x) => x > s - periodMs && x <= s).length);
+    return worst;
+  }
+
+  it('more starts than the history keeps, then a limit above them: never exceeded (2,000 starts, then 1,500 per hour)', () => {
+    const e = createEngine({ policy: 'fair' });
+    ok(e.addUser(0, { id: 'u', quota: 10_000 }));
+    ok(e.addService(0, { id: 's', intervalMs: 10 }));
+    ok(e.createTask(0, { id: 't', user: 'u', recipients: 5_000 }));
+    const before = drive(e, 0, 20_000);
+    expect(before).toHaveLength(2_000);
+    ok(e.updateService(20_000, 's', { windows: [{ kind: 'rolling', limit: 1_500, periodMs: 3_600_000 }] }));
+    // The status counts what it cannot see at its worst too: all 2,000 may be in the last hour.
+    expect(e.status().services[0]!.windows[0]!.used).toBe(2_000);
+    const after = drive(e, 20_000, 3_700_000);
+    expect(after.length).toBeGreaterThan(0);
+    expect(worstAfter(before, after, 3_600_000)).toBeLessThanOrEqual(1_500);
+  });
+
+  it('a window longer than the history keeps (7 days after 72 hourly starts): never exceeded', () => {
+    const e = createEngine({ policy: 'fair' });
+    ok(e.addUser(0, { id: 'u', quota: 10_000 }));
+    ok(e.addService(0, { id: 's', intervalMs: 3_600_000 }));
+    ok(e.createTask(0, { id: 't', user: 'u', recipients: 200 }));
+    const before = drive(e, 0, 72 * 3_600_000);
+    expect(before).toHaveLength(72);
+    ok(e.updateService(72 * 3_600_000, 's', { windows: [{ kind: 'rolling', limit: 50, periodMs: 7 * 86_400_000 }] }));
+    const after = drive(e, 72 * 3_600_000, 20 * 86_400_000);
+    expect(after.length).toBeGreaterThan(0);
+    expect(worstAfter(before, after, 7 * 86_400_000)).toBeLessThanOrEqual(50);
+  });
+});
