@@ -18,7 +18,7 @@ export interface ServicePatch {
 
 export const MAX_INTERVAL_MS = 31 * 86_400_000;
 export const MAX_WEIGHT = 10_000;
-const MAX_CONCURRENCY = 10_000;
+export const MAX_CONCURRENCY = 10_000;
 const MAX_RECIPIENTS = 1_000_000_000;
 const MAX_WINDOWS = 16;
 

@@ -12,6 +12,7 @@ import { Restriction } from './restriction.ts';
 import { Service } from './service.ts';
 import type { SlotHeap } from './slot-heap.ts';
 import type { ServiceState } from './service.ts';
+import { snapshotProblem } from './snapshot-check.ts';
 import { StartHistory } from './start-history.ts';
 import { ATTEMPT_SLOTS, Task } from './task.ts';
 import type { RecipientRef, TaskState } from './task.ts';
@@ -235,6 +236,8 @@ export function restoreEngine(snap: EngineSnapshot, options: Pick<EngineOptions,
   if (typeof snap !== 'object' || snap === null || snap.version !== 1) {
     throw new TypeError('restoreEngine: not a fairsend engine snapshot (version 1)');
   }
+  const problem = snapshotProblem(snap);
+  if (problem !== null) throw new TypeError(`restoreEngine: the snapshot is inconsistent: ${problem}`);
   const e = new Engine({ ...snap.options, ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
   e.now = snap.now;
   e.entitySeq = snap.entitySeq;
