@@ -5,6 +5,7 @@
 import { alignedPeriod, CALENDAR_PERIODS_MS, isKnownTimeZone, zonedPeriod } from './calendar.ts';
 import type { CalendarUnit, Period } from './calendar.ts';
 import type { StartHistory } from './start-history.ts';
+import { describe } from './validate.ts';
 
 export type WindowSpec =
   | { readonly kind: 'rolling'; readonly limit: number; readonly periodMs: number }
@@ -17,7 +18,7 @@ const MAX_LIMIT = 1_000_000_000;
 export function windowProblem(w: unknown): string | null {
   if (typeof w !== 'object' || w === null) return 'must be an object';
   const spec = w as Record<string, unknown>;
-  if (spec.kind !== 'rolling' && spec.kind !== 'fixed') return `kind must be 'rolling' or 'fixed', got ${JSON.stringify(spec.kind)}`;
+  if (spec.kind !== 'rolling' && spec.kind !== 'fixed') return `kind must be 'rolling' or 'fixed', got ${describe(spec.kind)}`;
   if (!Number.isSafeInteger(spec.limit) || (spec.limit as number) < 1 || (spec.limit as number) > MAX_LIMIT) {
     return `limit must be an integer from 1 to ${MAX_LIMIT}, got ${String(spec.limit)}`;
   }
@@ -28,7 +29,7 @@ export function windowProblem(w: unknown): string | null {
   if (spec.timeZone !== undefined) {
     if (spec.kind !== 'fixed') return 'timeZone applies to fixed windows only';
     if (typeof spec.timeZone !== 'string' || !isKnownTimeZone(spec.timeZone)) {
-      return `timeZone must be an IANA time zone such as 'Europe/Paris', got ${JSON.stringify(spec.timeZone)}`;
+      return `timeZone must be an IANA time zone such as 'Europe/Paris', got ${describe(spec.timeZone)}`;
     }
     if (p !== CALENDAR_PERIODS_MS.hour && p !== CALENDAR_PERIODS_MS.day) {
       return `periodMs must be 3600000 (an hour) or 86400000 (a day) with a timeZone, got ${String(p)}`;

@@ -1,6 +1,8 @@
 // Recipient lists as the runner gives them: addresses are trimmed, checked and de-duplicated
 // (compared case-insensitively) before anything is reserved, so a user is never charged for an
 // address that will not be tried. The simulator passes a plain count instead.
+import { describe } from './validate.ts';
+
 export interface InvalidRecipient {
   readonly index: number;
   readonly address: string;
@@ -169,7 +171,7 @@ export function checkRecipients(input: readonly unknown[]): RecipientCheck {
       const retry = recheck(raw);
       if (typeof retry === 'string') {
         accepted ??= (input as readonly string[]).slice(0, count);
-        invalid.push({ index, address: typeof raw === 'string' ? raw : String(raw), reason: retry });
+        invalid.push({ index, address: typeof raw === 'string' ? raw : describe(raw), reason: retry });
         continue;
       }
       trimmed = retry.address;

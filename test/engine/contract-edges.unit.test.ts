@@ -154,3 +154,15 @@ describe('a window added after the history let starts go', () => {
     expect(worstAfter(before, after, 7 * 86_400_000)).toBeLessThanOrEqual(50);
   });
 });
+
+describe('values JSON cannot write are refused, not thrown on', () => {
+  it('a BigInt window kind or time zone, a bare object in a recipient list', () => {
+    const e = createEngine({ policy: 'fair' });
+    ok(e.addUser(0, { id: 'u', quota: 10 }));
+    expect(e.addService(0, { id: 's', intervalMs: 1, windows: [{ kind: 5n as never, limit: 1, periodMs: 1_000 }] })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(e.addService(0, { id: 's', intervalMs: 1, windows: [{ kind: 'fixed', limit: 1, periodMs: 3_600_000, timeZone: 7n as never }] })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    ok(e.addService(0, { id: 's', intervalMs: 1 }));
+    const created = ok(e.createTask(0, { id: 't', user: 'u', recipients: ['a@example.com', Object.create(null) as never] }));
+    expect(created.invalid).toEqual([{ index: 1, address: 'object', reason: 'not a string' }]);
+  });
+});

@@ -55,7 +55,8 @@ function modelCheck(list: readonly unknown[]): RecipientCheck {
   const duplicates: DuplicateRecipient[] = [];
   const first = new Map<string, number>();
   list.forEach((raw, index) => {
-    if (typeof raw !== 'string') return void invalid.push({ index, address: String(raw), reason: 'not a string' });
+    // A non-string is named by its value when it has a plain one, else by its kind (an object may have no toString).
+    if (typeof raw !== 'string') return void invalid.push({ index, address: typeof raw === 'object' && raw !== null ? 'object' : String(raw), reason: 'not a string' });
     const address = raw.trim();
     const problem = addressProblem(address);
     if (problem !== null) return void invalid.push({ index, address: raw, reason: problem });
