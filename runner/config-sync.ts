@@ -30,7 +30,7 @@ class SyncRefused extends Error {}
  * config with any refusal is not applied at all: the transaction is rolled back (the engine in
  * memory is not, so the caller must not go on with it: the runner refuses to start).
  */
-export function syncConfig(core: RunnerCore, config: RunnerConfig): SyncProblem[] {
+export function syncConfig(core: RunnerCore, config: RunnerConfig, notice: (path: string, message: string) => void = () => {}): SyncProblem[] {
   const { db, engine } = core;
   const problems: SyncProblem[] = [];
   const note = (path: string, result: { ok: boolean; error?: { message: string } }): void => {
@@ -47,9 +47,16 @@ export function syncConfig(core: RunnerCore, config: RunnerConfig): SyncProblem[
   return problems;
 
   function apply(t: number): void {
-    const users = new Map((db.prepare('SELECT id, weight FROM users').all() as { id: string; weight: number }[]).map((u) => [u.id, u.weight]));
+    const stored = db.prepare('SELECT id, weight, granted FROM users').all() as { id: string; weight: number; granted: number }[];
+    const users = new Map(stored.map((u) => [u.id, u.weight]));
+    const granted = new Map(stored.map((u) => [u.id, u.granted]));
     config.users.forEach((user, i) => {
       const weight = users.get(user.id);
+      // A config quota is what a new user starts with; raising it later changes nothing by itself.
+      const had = granted.get(user.id);
+      if (had !== undefined && user.quota > had) {
+        notice(`users[${i}].quota`, `${user.quota} is more than user ${user.id} was ever granted (${had}), but a config quota only applies to a new user: \`fairsend quota grant ${user.id} N\` adds quota`);
+      }
       if (weight === undefined) note(`users[${i}]`, engine.addUser(t, { id: user.id, quota: user.quota, weight: user.weight }));
       else if (weight !== user.weight) note(`users[${i}].weight`, engine.updateUser(t, user.id, { weight: user.weight }));
     });
@@ -59,6 +66,9 @@ export function syncConfig(core: RunnerCore, config: RunnerConfig): SyncProblem[
       const spec = specOf(service, config.users);
       if (stored === undefined) note(`services[${i}]`, engine.addService(t, { id: service.id, ...spec }));
       else if (!sameSpec(stored.spec, spec)) note(`services[${i}]`, engine.updateService(t, service.id, spec));
+      if (stored !== undefined && stored.state === 'disabled') {
+        notice(`services[${i}]`, `service ${service.id} is disabled in the database (removed from the config once, or after too many errors); \`fairsend service resume ${service.id}\` enables it`);
+      }
     });
     const inConfig = new Set(config.services.map((s) => s.id));
     for (const [id, stored] of services) {

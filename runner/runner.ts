@@ -120,7 +120,7 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
   if (core.ignoredOptions.length > 0) {
     log.warn({ fields: core.ignoredOptions }, 'these engine options differ from the ones this database was created with; the database keeps its own');
   }
-  const problems = syncConfig(core, config);
+  const problems = syncConfig(core, config, (path, message) => log.warn({ path }, message));
   if (problems.length > 0) {
     // The engine checks what zod cannot (e.g. a time zone name); a refused config is bad input.
     releaseLock(db, process.pid);

@@ -37,3 +37,31 @@ describe('a refused config', () => {
     }
   });
 });
+
+describe('a config change the database does not take by itself', () => {
+  it('is named in a warning: a raised quota, a service back in the config while disabled', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const dbFile = join(dir, 'w.db');
+      const warnings: { path?: string; msg: string }[] = [];
+      const logger = pino({ level: 'warn' }, { write: (line: string) => { warnings.push(JSON.parse(line) as { path?: string; msg: string }); } });
+      const run = async (config: ReturnType<typeof smtpConfig>): Promise<void> => {
+        await createRunner(config, { dbFile, logger, transports: { smtp1: createMemoryTransport(), smtp2: createMemoryTransport() } }).stop();
+      };
+      const two = (extra: Record<string, unknown> = {}): ReturnType<typeof smtpConfig> => {
+        const base = smtpConfig(2525, extra);
+        return { ...base, services: [...base.services, { ...base.services[0]!, id: 'smtp2' }] };
+      };
+      await run(two());
+      await run(smtpConfig(2525));
+      const about = (): typeof warnings => warnings.filter((w) => w.path !== undefined);
+      expect(about()).toEqual([]);
+      await run(two({ users: [{ id: 'alice', quota: 5_000 }, { id: 'bob', quota: 20 }] }));
+      expect(about().map((w) => w.path)).toEqual(['users[0].quota', 'services[1]']);
+      expect(about()[0]!.msg).toContain('`fairsend quota grant alice N` adds quota');
+      expect(about()[1]!.msg).toContain('`fairsend service resume smtp2` enables it');
+    } finally {
+      remove();
+    }
+  });
+});
