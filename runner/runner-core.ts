@@ -38,6 +38,8 @@ export interface RunnerCore {
    * The database's win (decisions must replay identically); the runner warns about these.
    */
   readonly ignoredOptions: string[];
+  /** How far the database's last recorded time was ahead of this machine's clock when opened (0 if not). */
+  readonly aheadMs: number;
 }
 
 export function engineOptionsOf(config: RunnerConfig): StoredEngineOptions {
@@ -110,6 +112,7 @@ export function openRunnerCore(
     }
   }
   const ignoredOptions = snapshot === null || options === null ? [] : differingOptions(options, (snapshot.body as EngineSnapshot).options);
+  const aheadMs = Math.max(0, last - clock());
   const chargeFailures = snapshot === null ? effective.chargeFailures : (snapshot.body as EngineSnapshot).options.chargeFailures;
   if (options !== null && snapshot === null) writeStoredOptions(db, options);
   const journal: JournalEntry[] = [];
@@ -150,7 +153,7 @@ export function openRunnerCore(
   };
 
   const core: RunnerCore = {
-    db, engine, chargeFailures, now, commit, ignoredOptions,
+    db, engine, chargeFailures, now, commit, ignoredOptions, aheadMs,
     applyPendingCommands: () => {
       const rows = pendingCommands(db);
       for (const row of rows) {

@@ -58,6 +58,9 @@ export class RunnerStartError extends Error {
 }
 
 const HEARTBEAT_EVERY_MS = 1_000;
+/** A database time this far ahead of the clock at start is worth a warning (sends wait for it). */
+const CLOCK_AHEAD_WARN_MS = 60_000;
+const TIMER_MAX_MS = 2_147_483_647;
 /** How soon to try again when another process holds the database (each try also waits busy_timeout). */
 const BUSY_RETRY_MS = 200;
 
@@ -117,6 +120,10 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
   const opened = openRunnerCore(db, engineOptionsOf(config), clock, serviceEventLogger(log));
   if (opened === null) throw new RunnerStartError('cannot open the engine');
   const core: RunnerCore = opened;
+  if (core.aheadMs > CLOCK_AHEAD_WARN_MS) {
+    // The engine's time never goes back, so nothing is sent until this machine's clock catches up.
+    log.warn({ aheadMs: core.aheadMs }, `the database's last recorded time is ${Math.round(core.aheadMs / 1000)} s ahead of this machine's clock (was it set back, or did a runner with a clock ahead use this database?): sending waits until the clock catches up`);
+  }
   if (core.ignoredOptions.length > 0) {
     log.warn({ fields: core.ignoredOptions }, 'these engine options differ from the ones this database was created with; the database keeps its own');
   }
@@ -184,7 +191,8 @@ export function createRunner(config: RunnerConfig, options: RunnerOptions): Runn
     if (timer !== null && timerAt <= due) return;
     if (timer !== null) clearTimeout(timer);
     timerAt = due;
-    timer = setTimeout(onTimer, Math.max(0, due - clock()));
+    // Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a later wake-up is re-armed on the way.
+    timer = setTimeout(onTimer, Math.min(TIMER_MAX_MS, Math.max(0, due - clock())));
   };
 
   function wake(): void {

@@ -1,6 +1,8 @@
-// A config the engine refuses (here a weight above its limit, which only the engine checks) must
-// change nothing in an existing database: not the valid user listed next to the bad one, not a
-// service's new interval. It used to commit everything it could before refusing.
+// What a runner checks when it starts on an existing database. A config the engine refuses (here a
+// weight above its limit, which only the engine checks) changes nothing: not the valid user listed
+// next to the bad one, not a service's new interval (it used to commit all it could first). A config
+// change the database does not take by itself, and a database whose time is ahead of the clock, are
+// named in warnings, so an operator is not left wondering why nothing changed or nothing is sent.
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +62,27 @@ describe('a config change the database does not take by itself', () => {
       expect(about().map((w) => w.path)).toEqual(['users[0].quota', 'services[1]']);
       expect(about()[0]!.msg).toContain('`fairsend quota grant alice N` adds quota');
       expect(about()[1]!.msg).toContain('`fairsend service resume smtp2` enables it');
+    } finally {
+      remove();
+    }
+  });
+});
+
+describe('a database whose recorded time is ahead of the clock', () => {
+  it('is named in a warning at start: sending waits until the clock catches up', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const dbFile = join(dir, 'ahead.db');
+      const warnings: { aheadMs?: number; msg: string }[] = [];
+      const logger = pino({ level: 'warn' }, { write: (line: string) => { warnings.push(JSON.parse(line) as { aheadMs?: number; msg: string }); } });
+      const options = { dbFile, logger, transports: { smtp1: createMemoryTransport() } };
+      await createRunner(smtpConfig(2525), { ...options, clock: () => Date.now() + 2 * 3_600_000 }).stop();
+      expect(warnings.filter((w) => w.aheadMs !== undefined)).toEqual([]);
+      await createRunner(smtpConfig(2525), options).stop();
+      const ahead = warnings.filter((w) => w.aheadMs !== undefined);
+      expect(ahead).toHaveLength(1);
+      expect(ahead[0]!.aheadMs).toBeGreaterThan(7_000_000);
+      expect(ahead[0]!.msg).toMatch(/s ahead of this machine's clock .*sending waits until the clock catches up$/);
     } finally {
       remove();
     }
