@@ -17,8 +17,17 @@ const op: fc.Arbitrary<Op> = fc.record({
 
 const QUEUES = [['SlotHeap', () => new SlotHeap<number>()]] as const;
 
-function smallest(queued: Map<number, [number, number, number]>): [number, [number, number, number]] | undefined {
-  return [...queued.entries()].sort(([, a], [, b]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2])[0];
+type Keys3 = [number, number, number];
+
+function less(a: Keys3, b: Keys3): boolean {
+  return a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2])));
+}
+
+/** The smallest entry by a linear scan, the reference the heap is checked against. */
+function smallest(queued: Map<number, Keys3>): [number, Keys3] | undefined {
+  let best: [number, Keys3] | undefined;
+  for (const [item, k] of queued) if (best === undefined || less(k, best[1])) best = [item, k];
+  return best;
 }
 
 describe.each(QUEUES)('%s', (_name, make) => {
@@ -107,7 +116,7 @@ describe.each(QUEUES)('%s', (_name, make) => {
           if (expected) expect([heap.topK1(), heap.topK2(), heap.topK3()]).toEqual(expected[1]);
         }
       }),
-      { seed: DEEP ? undefined : 20261204, numRuns: DEEP ? 5_000 : 60 },
+      { seed: DEEP ? undefined : 20261204, numRuns: DEEP ? 600 : 60 },
     );
   });
 });
