@@ -5,11 +5,26 @@
 // named in warnings, so an operator is not left wondering why nothing changed or nothing is sent.
 import { join } from 'node:path';
 import { pino } from 'pino';
+import type { Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../runner/config.ts';
 import { createRunner } from '../../runner/runner.ts';
 import { createMemoryTransport } from '../../runner/transport.ts';
 import { query, smtpConfig, tempDir } from './fixtures.ts';
+
+/** A database in a fresh temp dir, and a logger whose warnings the test reads back. */
+async function withWarnings(test: (dbFile: string, logger: Logger, warnings: Warning[]) => Promise<void>): Promise<void> {
+  const { dir, remove } = tempDir();
+  const warnings: Warning[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => { warnings.push(JSON.parse(line) as Warning); } });
+  try {
+    await test(join(dir, 'w.db'), logger, warnings);
+  } finally {
+    remove();
+  }
+}
+
+interface Warning { msg: string; path?: string; aheadMs?: number }
 
 describe('a refused config', () => {
   it('leaves the database as it was', async () => {
@@ -41,50 +56,34 @@ describe('a refused config', () => {
 });
 
 describe('a config change the database does not take by itself', () => {
-  it('is named in a warning: a raised quota, a service back in the config while disabled', async () => {
-    const { dir, remove } = tempDir();
-    try {
-      const dbFile = join(dir, 'w.db');
-      const warnings: { path?: string; msg: string }[] = [];
-      const logger = pino({ level: 'warn' }, { write: (line: string) => { warnings.push(JSON.parse(line) as { path?: string; msg: string }); } });
-      const run = async (config: ReturnType<typeof smtpConfig>): Promise<void> => {
-        await createRunner(config, { dbFile, logger, transports: { smtp1: createMemoryTransport(), smtp2: createMemoryTransport() } }).stop();
-      };
-      const two = (extra: Record<string, unknown> = {}): ReturnType<typeof smtpConfig> => {
-        const base = smtpConfig(2525, extra);
-        return { ...base, services: [...base.services, { ...base.services[0]!, id: 'smtp2' }] };
-      };
-      await run(two());
-      await run(smtpConfig(2525));
-      const about = (): typeof warnings => warnings.filter((w) => w.path !== undefined);
-      expect(about()).toEqual([]);
-      await run(two({ users: [{ id: 'alice', quota: 5_000 }, { id: 'bob', quota: 20 }] }));
-      expect(about().map((w) => w.path)).toEqual(['users[0].quota', 'services[1]']);
-      expect(about()[0]!.msg).toContain('`fairsend quota grant alice N` adds quota');
-      expect(about()[1]!.msg).toContain('`fairsend service resume smtp2` enables it');
-    } finally {
-      remove();
-    }
-  });
+  it('is named in a warning: a raised quota, a service back in the config while disabled', () => withWarnings(async (dbFile, logger, warnings) => {
+    const run = async (config: ReturnType<typeof smtpConfig>): Promise<void> => {
+      await createRunner(config, { dbFile, logger, transports: { smtp1: createMemoryTransport(), smtp2: createMemoryTransport() } }).stop();
+    };
+    const two = (extra: Record<string, unknown> = {}): ReturnType<typeof smtpConfig> => {
+      const base = smtpConfig(2525, extra);
+      return { ...base, services: [...base.services, { ...base.services[0]!, id: 'smtp2' }] };
+    };
+    await run(two());
+    await run(smtpConfig(2525));
+    const about = (): Warning[] => warnings.filter((w) => w.path !== undefined);
+    expect(about()).toEqual([]);
+    await run(two({ users: [{ id: 'alice', quota: 5_000 }, { id: 'bob', quota: 20 }] }));
+    expect(about().map((w) => w.path)).toEqual(['users[0].quota', 'services[1]']);
+    expect(about()[0]!.msg).toContain('`fairsend quota grant alice N` adds quota');
+    expect(about()[1]!.msg).toContain('`fairsend service resume smtp2` enables it');
+  }));
 });
 
 describe('a database whose recorded time is ahead of the clock', () => {
-  it('is named in a warning at start: sending waits until the clock catches up', async () => {
-    const { dir, remove } = tempDir();
-    try {
-      const dbFile = join(dir, 'ahead.db');
-      const warnings: { aheadMs?: number; msg: string }[] = [];
-      const logger = pino({ level: 'warn' }, { write: (line: string) => { warnings.push(JSON.parse(line) as { aheadMs?: number; msg: string }); } });
-      const options = { dbFile, logger, transports: { smtp1: createMemoryTransport() } };
-      await createRunner(smtpConfig(2525), { ...options, clock: () => Date.now() + 2 * 3_600_000 }).stop();
-      expect(warnings.filter((w) => w.aheadMs !== undefined)).toEqual([]);
-      await createRunner(smtpConfig(2525), options).stop();
-      const ahead = warnings.filter((w) => w.aheadMs !== undefined);
-      expect(ahead).toHaveLength(1);
-      expect(ahead[0]!.aheadMs).toBeGreaterThan(7_000_000);
-      expect(ahead[0]!.msg).toMatch(/s ahead of this machine's clock .*sending waits until the clock catches up$/);
-    } finally {
-      remove();
-    }
-  });
+  it('is named in a warning at start: sending waits until the clock catches up', () => withWarnings(async (dbFile, logger, warnings) => {
+    const options = { dbFile, logger, transports: { smtp1: createMemoryTransport() } };
+    await createRunner(smtpConfig(2525), { ...options, clock: () => Date.now() + 2 * 3_600_000 }).stop();
+    expect(warnings.filter((w) => w.aheadMs !== undefined)).toEqual([]);
+    await createRunner(smtpConfig(2525), options).stop();
+    const ahead = warnings.filter((w) => w.aheadMs !== undefined);
+    expect(ahead).toHaveLength(1);
+    expect(ahead[0]!.aheadMs).toBeGreaterThan(7_000_000);
+    expect(ahead[0]!.msg).toMatch(/s ahead of this machine's clock .*sending waits until the clock catches up$/);
+  }));
 });
