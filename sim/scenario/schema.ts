@@ -88,6 +88,9 @@ const windowSchema = z.strictObject({
   else if (w.periodMs !== HOUR_MS && w.periodMs !== DAY_MS) {
     ctx.addIssue({ code: 'custom', path: ['periodMs'], input: w.periodMs, message: `must be ${HOUR_MS} (an hour) or ${DAY_MS} (a day) with a timeZone` });
   }
+}).meta({
+  // The refinement above, for editors (refinements do not export to JSON Schema by themselves).
+  allOf: [{ if: { required: ['timeZone'] }, then: { properties: { kind: { const: 'fixed' }, periodMs: { enum: [HOUR_MS, DAY_MS] } } } }],
 });
 
 const accessSchema = z.union(
@@ -117,7 +120,8 @@ const serviceSchema = z
   })
   .refine((s) => s.preset !== undefined || s.intervalMs !== undefined, {
     error: 'needs either a preset or an intervalMs',
-  });
+  })
+  .meta({ anyOf: [{ required: ['preset'] }, { required: ['intervalMs'] }] });
 
 const userSchema = z.strictObject({
   id: id(),
@@ -136,7 +140,8 @@ const arrivalsSchema = z.discriminatedUnion(
       kind: z.literal('curve'),
       perDay: positiveNumber(),
       hourly: z.array(z.number().min(0).max(1e6)).length(24, { error: 'must list 24 hourly weights' })
-        .refine((h) => h.some((w) => w > 0), { error: 'must have at least one positive weight' }),
+        .refine((h) => h.some((w) => w > 0), { error: 'must have at least one positive weight' })
+        .meta({ contains: { type: 'number', exclusiveMinimum: 0 } }),
     }),
   ],
   { error: 'must be { kind: "poisson", perDay } or { kind: "curve", perDay, hourly }' },

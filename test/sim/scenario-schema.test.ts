@@ -64,6 +64,21 @@ describe('scenario validation', () => {
     expect(Object.keys(schema.properties)).toEqual(['$schema', 'name', 'description', 'seed', 'durationMs', 'drainMs', 'policies', 'engine', 'services', 'users', 'userGroups', 'tasks', 'trace', 'faults', 'actions', 'expectations']);
     expect(schema.required).toEqual(['durationMs', 'services']);
   });
+
+  it('exports the cross-field rules too, so an editor flags what validation refuses', () => {
+    type Node = Record<string, unknown> & { properties: Record<string, Node>; items: Node; anyOf: unknown[]; allOf: unknown[]; contains: unknown };
+    const schema = scenarioJsonSchema() as Node;
+    const service = schema.properties['services']!.items;
+    // A service needs a preset or an interval.
+    expect(service.anyOf).toEqual([{ required: ['preset'] }, { required: ['intervalMs'] }]);
+    // A time zone only on a fixed hour or day window.
+    expect(service.properties['windows']!.items.allOf).toEqual([{ if: { required: ['timeZone'] }, then: { properties: { kind: { const: 'fixed' }, periodMs: { enum: [3_600_000, 86_400_000] } } } }]);
+    expect(errorsOf({ ...base, services: [{ id: 's', intervalMs: 1, windows: [{ kind: 'rolling', limit: 1, periodMs: 3_600_000, timeZone: 'Europe/Paris' }] }] }))
+      .toEqual(['services[0].windows[0].timeZone applies to fixed windows only, got "Europe/Paris"']);
+    // A daily curve with at least one positive hour.
+    const curve = (schema.properties['userGroups']!.items.properties['arrivals']!['oneOf'] as Node[]).find((a) => (a.properties['kind'] as { const?: string }).const === 'curve')!;
+    expect(curve.properties['hourly']!.contains).toEqual({ type: 'number', exclusiveMinimum: 0 });
+  });
 });
 
 describe('presets', () => {
