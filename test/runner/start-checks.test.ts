@@ -3,12 +3,14 @@
 // next to the bad one, not a service's new interval (it used to commit all it could first). A config
 // change the database does not take by itself, and a database whose time is ahead of the clock, are
 // named in warnings, so an operator is not left wondering why nothing changed or nothing is sent.
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../runner/config.ts';
-import { createRunner } from '../../runner/runner.ts';
+import { createRunner, RunnerStartError } from '../../runner/runner.ts';
 import { createMemoryTransport } from '../../runner/transport.ts';
 import { query, smtpConfig, tempDir } from './fixtures.ts';
 
@@ -85,5 +87,29 @@ describe('a database whose recorded time is ahead of the clock', () => {
     expect(ahead).toHaveLength(1);
     expect(ahead[0]!.aheadMs).toBeGreaterThan(7_000_000);
     expect(ahead[0]!.msg).toMatch(/s ahead of this machine's clock .*sending waits until the clock catches up$/);
+  }));
+});
+
+describe('a lock row whose pid another process now has', () => {
+  it('is stale when that process started after the holder last wrote its heartbeat', () => withWarnings(async (dbFile, logger) => {
+    const options = { dbFile, logger, transports: { smtp1: createMemoryTransport() } };
+    await createRunner(smtpConfig(2525), options).stop();
+    // A live process that is not a runner, as after a container restart reuses the old runner's pid.
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      const lockAs = (heartbeatAt: number): void => {
+        const db = new Database(dbFile);
+        db.prepare('INSERT OR REPLACE INTO runner_lock (id, pid, heartbeat_at) VALUES (1, ?, ?)').run(other.pid, heartbeatAt);
+        db.close();
+      };
+      // Its heartbeat is from after that process started: it may be the holder, so it is refused.
+      lockAs(Date.now());
+      expect(() => createRunner(smtpConfig(2525), options)).toThrow(RunnerStartError);
+      // Last heard of ten minutes before that process existed: a reused pid, so the row is stale.
+      lockAs(Date.now() - 10 * 60_000);
+      await createRunner(smtpConfig(2525), options).stop();
+    } finally {
+      other.kill();
+    }
   }));
 });

@@ -38,7 +38,8 @@ describe('store', () => {
     db.pragma('user_version = 2');
     const older = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     try {
-      db.prepare('INSERT INTO runner_lock (id, pid, heartbeat_at) VALUES (1, ?, 0)').run(older.pid);
+      // A live runner writes its heartbeat every second.
+      db.prepare('INSERT INTO runner_lock (id, pid, heartbeat_at) VALUES (1, ?, ?)').run(older.pid, Date.now());
       db.close();
       expect(() => openDatabase(file)).toThrow(`database schema version 2 needs upgrading to ${SCHEMA_VERSION}, but a runner (pid ${older.pid}) is using it: stop that runner, then start this version of fairsend on it`);
       const raw = new Database(file, { readonly: true });
