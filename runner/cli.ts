@@ -54,10 +54,17 @@ function guarded<A extends unknown[]>(action: (...args: A) => Promise<void> | vo
 }
 
 function readText(file: string, option: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     throw new InputError(`${option} ${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    // Strict: a Latin-1 export would otherwise be sent with its accents turned into '\uFFFD'.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(`${option} ${file}: not UTF-8 text (save it as UTF-8 and try again)`);
   }
 }
 
@@ -185,7 +192,7 @@ async function taskAdd(options: TaskAddOptions): Promise<void> {
     const services = options.services === undefined ? undefined : options.services.split(',').map((s) => s.trim());
     const imported = importTask(db, Date.now(), { id, user: options.user, csvText, template, from: options.from, services });
     for (const row of imported.rejected) process.stderr.write(`${options.csv}: rejected ${row.message} (${row.reason})\n`);
-    if (!imported.ok) fail(`task add: ${imported.code}: ${imported.message}`);
+    if (!imported.ok) fail(`task add: ${imported.code === 'BAD_CSV' ? `${options.csv}: ` : ''}${imported.code}: ${printable(imported.message)}`);
     const submitted = await awaitCommand(db, imported.commandId, SUBMIT_WAIT_MS);
     printTaskAdded(id, options.db, imported.accepted, imported.rejected.length, submitted, liveRunnerPid(db) !== null);
   } finally {
@@ -275,4 +282,9 @@ export function registerRunnerCommands(program: Command): void {
         db.close();
       }
     }));
+}
+
+/** A message safe for a terminal: control characters (from a binary file, say) shown as '?'. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 }

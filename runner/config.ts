@@ -85,11 +85,12 @@ export const runnerConfigSchema = z.strictObject({
   messageIdDomain: z.string().regex(/^[A-Za-z0-9.-]+$/).optional(),
   policy: z.enum(['fair', 'round-robin', 'fifo']).default('fair'),
   retry: z.strictObject({
-    maxAttempts: positiveInt, backoffMs: positiveInt, backoffFactor: z.number().min(1),
+    // The engine's own limits (engine/options.ts), so that a config it would refuse is bad input here.
+    maxAttempts: positiveInt.max(100), backoffMs: positiveInt, backoffFactor: z.number().min(1).max(100),
     backoffMaxMs: positiveInt,
   }).optional(),
   servicePause: z.strictObject({
-    baseMs: positiveInt, factor: z.number().min(1), maxMs: positiveInt, disableAfter: positiveInt,
+    baseMs: positiveInt, factor: z.number().min(1).max(100), maxMs: positiveInt, disableAfter: positiveInt.max(1000),
   }).optional(),
   quotaWaitMs: positiveInt.optional(),
   chargeFailures: z.boolean().default(false),

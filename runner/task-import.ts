@@ -4,7 +4,7 @@
 import type { Database as Db } from 'better-sqlite3';
 import { enqueueCommand } from './commands.ts';
 import { isValidSender, parseContacts } from './contacts.ts';
-import type { RejectedRow } from './contacts.ts';
+import type { Contact, RejectedRow } from './contacts.ts';
 import { missingFields } from './message.ts';
 import type { MessageTemplate } from './message.ts';
 
@@ -54,13 +54,25 @@ export function importTask(db: Db, now: number, input: TaskInput): TaskImportRes
   if (missing.length > 0) {
     return { ok: false, code: 'INVALID_ARGUMENT', message: `the template uses fields the CSV does not have: ${missing.join(', ')}`, rejected: parsed.rejected };
   }
-  const commandId = db.transaction(() => {
+  let commandId: number;
+  try {
+    commandId = insertTask(db, now, input, parsed.contacts);
+  } catch (err) {
+    // Two imports of one id at once: the check above passed for both, the second insert conflicts.
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return { ok: false, code: 'DUPLICATE_ID', message: `task id "${input.id}" already exists`, rejected: [] };
+    throw err;
+  }
+  return { ok: true, task: input.id, accepted: parsed.contacts.length, rejected: parsed.rejected, commandId };
+}
+
+/** The task, its recipients and the command to create it, in one transaction. */
+function insertTask(db: Db, now: number, input: TaskInput, contacts: readonly Contact[]): number {
+  return db.transaction(() => {
     db.prepare("INSERT INTO tasks (id, user, state, subject, text, html, sender, total, created_at, services) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)")
-      .run(input.id, input.user, input.template.subject, input.template.text ?? null, input.template.html ?? null, input.from ?? null, parsed.contacts.length, now,
+      .run(input.id, input.user, input.template.subject, input.template.text ?? null, input.template.html ?? null, input.from ?? null, contacts.length, now,
         input.services === undefined ? null : JSON.stringify(input.services));
     const insert = db.prepare("INSERT INTO recipients (task, idx, address, fields, state) VALUES (?, ?, ?, ?, 'queued')");
-    parsed.contacts.forEach((c, i) => insert.run(input.id, i, c.address, JSON.stringify(c.fields)));
+    contacts.forEach((c, i) => insert.run(input.id, i, c.address, JSON.stringify(c.fields)));
     return enqueueCommand(db, now, { kind: 'create_task', task: input.id });
   }).immediate();
-  return { ok: true, task: input.id, accepted: parsed.contacts.length, rejected: parsed.rejected, commandId };
 }

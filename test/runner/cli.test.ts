@@ -128,6 +128,23 @@ describe('fairsend CLI (runner commands)', () => {
     expect(await cli(['command', '1', '--db', dbFile])).toEqual({ code: 0, stdout: 'command 1 (grant_quota): done {"balance":23}\n', stderr: '' });
   });
 
+  it('refuses a contacts file that is not UTF-8, or not CSV, naming the file and keeping nothing', async () => {
+    const dbFile = await usedDatabase();
+    const text = file('m.txt', 'Hi');
+    const latin1 = join(tmp.dir, 'latin1.csv');
+    writeFileSync(latin1, Buffer.from('email,name\na@example.test,Chlo\xe9\n', 'latin1'));
+    expect(await cli(['task', 'add', '--db', dbFile, '--user', 'alice', '--csv', latin1, '--subject', 'S', '--text', text]))
+      .toEqual({ code: 2, stdout: '', stderr: `fairsend: --csv ${latin1}: not UTF-8 text (save it as UTF-8 and try again)\n` });
+    const broken = file('broken.csv', 'email,name\na@example.test,"unclosed\u0007\n');
+    const refused = await cli(['task', 'add', '--db', dbFile, '--user', 'alice', '--csv', broken, '--subject', 'S', '--text', text]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(new RegExp(`^fairsend: task add: ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: BAD_CSV: CSV cannot be parsed`));
+    expect(refused.stderr).not.toContain('\u0007');
+    const db = openDatabase(dbFile);
+    expect(db.prepare('SELECT count(*) AS n FROM tasks').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
   it('applies commands itself when no runner is up, and reports engine refusals', async () => {
     const dbFile = await usedDatabase();
     const csv = file('ok.csv', 'email,name\na@example.test,A\nb@example.test,B\n');

@@ -36,6 +36,14 @@ describe('parseRunnerConfig', () => {
     expect(() => parseRunnerConfig({ ...base, services: [{ ...base.services[0], access: ['bob'] }] }, 'c')).toThrow('c: services[0].access[0] names unknown user "bob"');
   });
 
+  it('refuses engine options beyond the engine\'s limits as bad config, naming them', () => {
+    const retry = { maxAttempts: 3, backoffMs: 10, backoffFactor: 1e308, backoffMaxMs: 100 };
+    expect(() => parseRunnerConfig({ ...base, retry }, 'c')).toThrow(/^c: retry\.backoffFactor: /);
+    expect(() => parseRunnerConfig({ ...base, retry: { ...retry, backoffFactor: 2, maxAttempts: 101 } }, 'c')).toThrow(/^c: retry\.maxAttempts: /);
+    expect(() => parseRunnerConfig({ ...base, servicePause: { baseMs: 10, factor: 101, maxMs: 100, disableAfter: 3 } }, 'c')).toThrow(/^c: servicePause\.factor: /);
+    expect(parseRunnerConfig({ ...base, retry: { ...retry, backoffFactor: 100, maxAttempts: 100 } }).retry?.backoffFactor).toBe(100);
+  });
+
   it('refuses a from that is not an address, in both places, and keeps display names', () => {
     expect(() => parseRunnerConfig({ ...base, from: 'not an address' }, 'c')).toThrow('c: from: must be an address such as shop@example.com or Shop <shop@example.com>');
     expect(() => parseRunnerConfig({ ...base, services: [{ ...base.services[0], from: 'News <news at shop>' }] }, 'c'))
