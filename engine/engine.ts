@@ -1097,7 +1097,8 @@ export class Engine {
     for (const m of u.members) competitors = Math.max(competitors, m.group.eligible.size + (u.eligible ? 0 : 1));
     const work = u.reserved * competitors;
     const fast = Math.min(work, reach.burst);
-    return from + Math.ceil(fast / reach.pace + (work - fast) / reach.ratePerMs);
+    // A slow enough service puts it past any date: the largest time a Date holds says "not soon".
+    return Math.min(MAX_TIME_MS, from + Math.ceil(fast / reach.pace + (work - fast) / reach.ratePerMs));
   }
 
   private setUserState(now: number, id: string, state: 'active' | 'suspended'): Result<void> {

@@ -166,3 +166,14 @@ describe('values JSON cannot write are refused, not thrown on', () => {
     expect(created.invalid).toEqual([{ index: 1, address: 'object', reason: 'not a string' }]);
   });
 });
+
+describe('estimatedCompletionAt', () => {
+  it('is a valid date even when the services are far too slow for the task', () => {
+    const e = createEngine({ policy: 'fair' });
+    ok(e.addUser(0, { id: 'u', quota: 1_000_000_000 }));
+    ok(e.addService(0, { id: 's', intervalMs: 31 * 86_400_000, windows: [{ kind: 'rolling', limit: 1, periodMs: 31 * 86_400_000 }] }));
+    const { estimatedCompletionAt } = ok(e.createTask(0, { id: 't', user: 'u', recipients: 1_000_000_000 }));
+    expect(Number.isSafeInteger(estimatedCompletionAt)).toBe(true);
+    expect(new Date(estimatedCompletionAt).toISOString()).toBe('+275760-09-13T00:00:00.000Z');
+  });
+});
