@@ -2,7 +2,7 @@
 // Latency and fairness expectations are judged on the primary policy (the one a platform would
 // deploy, first in the list); invariant violations are judged on every policy, since any is a bug,
 // and also when the scenario declares no expectations (`maxViolations` then is 0).
-import { formatDuration, formatRatio } from './report/index.ts';
+import { formatDuration, formatRatio, refusedTotal } from './report/index.ts';
 import type { ExpectationResult, PolicyMetrics } from './report/index.ts';
 import type { Expectations } from './scenario/index.ts';
 
@@ -30,7 +30,7 @@ const RULES: readonly Rule[] = [
 
 /** Campaigns the engine refused at creation, over every refusal code. */
 export function refusedCount(m: PolicyMetrics): number {
-  return Object.values(m.campaigns.refused).reduce((n, k) => n + k, 0);
+  return refusedTotal(m.campaigns.refused);
 }
 
 function check(rule: Rule, limit: number, m: PolicyMetrics, unfinished: number): ExpectationResult {

@@ -3,6 +3,7 @@ export { renderSweepReport, refusedText } from './render-sweep-report.ts';
 export { THROUGHPUT_LINES_MAX } from './report-charts.ts';
 export { escapeHtml } from './escape-html.ts';
 export { formatCount, formatDuration, formatPercent, formatRatio } from './format.ts';
+export { refusedTotal } from './report-tables.ts';
 export type { RenderedReport } from './render-report.ts';
 export type {
   CampaignMetrics,

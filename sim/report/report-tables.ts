@@ -15,12 +15,17 @@ export interface Table {
 /** Users listed per policy: the ones furthest from their fair share, so problems surface first. */
 export const USER_ROWS_MAX = 15;
 
+/** Campaigns refused at creation, over every refusal code. */
+export function refusedTotal(refused: Record<string, number>): number {
+  return Object.values(refused).reduce((n, k) => n + k, 0);
+}
+
 export function comparisonTable(policies: readonly PolicyMetrics[]): Table {
   const headers = ['Policy', 'Campaigns', 'Completed', 'p50', 'p90', 'p99', 'Max', 'First send p99', "Jain's index", 'Violations', 'Sends/s (wall)'];
   const rows = policies.map((p) => [
     p.policy,
     // Every campaign asked for, refused ones included: the percentiles are over these.
-    formatCount(p.campaigns.created + Object.values(p.campaigns.refused).reduce((n, k) => n + k, 0)),
+    formatCount(p.campaigns.created + refusedTotal(p.campaigns.refused)),
     formatCount(p.campaigns.completed),
     formatDuration(p.campaigns.completionMs.p50),
     formatDuration(p.campaigns.completionMs.p90),
@@ -56,7 +61,7 @@ export function outcomeTable(policies: readonly PolicyMetrics[]): Table {
 export function refusalNote(policies: readonly PolicyMetrics[]): string | null {
   const p = policies[0];
   if (p === undefined) return null;
-  const refused = Object.values(p.campaigns.refused).reduce((n, k) => n + k, 0);
+  const refused = refusedTotal(p.campaigns.refused);
   if (refused === 0) return null;
   const asked = p.campaigns.created + refused;
   return `${formatCount(refused)} of ${formatCount(asked)} campaigns (${formatPercent(refused / asked)}) were refused at creation under ${p.policy} (${refusedText(p.campaigns.refused)}). ` +
