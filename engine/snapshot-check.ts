@@ -13,8 +13,8 @@ const TASK_STATES = ['active', 'paused', 'completed', 'cancelled', 'expired'];
 
 /** The first thing wrong with `snap`, as "path: problem", or null when an engine can be rebuilt from it. */
 export function snapshotProblem(snap: EngineSnapshot): string | null {
-  for (const [field, max] of [['now', Number.MAX_SAFE_INTEGER], ['entitySeq', Number.MAX_SAFE_INTEGER], ['timerSeq', Number.MAX_SAFE_INTEGER], ['queuedTotal', Number.MAX_SAFE_INTEGER], ['inFlightTotal', Number.MAX_SAFE_INTEGER]] as const) {
-    const p = intProblem(field, snap[field], 0, max);
+  for (const field of ['now', 'entitySeq', 'timerSeq', 'queuedTotal', 'inFlightTotal'] as const) {
+    const p = intProblem(field, snap[field], 0, Number.MAX_SAFE_INTEGER);
     if (p) return p;
   }
   for (const list of ['services', 'users', 'groups', 'tasks'] as const) {
