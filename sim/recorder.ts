@@ -249,7 +249,7 @@ export class Recorder {
    * then, so pauses and utilisation are measured to it; a run that drained ends at its last event.
    */
   finish(policy: string, wallTimeMs: number, endAt: number): { metrics: PolicyMetrics; extra: Omit<ExtraMetrics, 'ledgerMismatches'> } {
-    const spanMs = Math.max(1, this.pending > 0 ? Math.max(endAt, this.lastEventAt) : this.lastEventAt);
+    const spanMs = Math.max(1, this.pending > 0 ? endAt : this.lastEventAt);
     const samples = this.completionSamples();
     const neverCompleted = samples.unfinished + this.capacityRefusals();
     const { users, ratios } = this.userMetrics(spanMs);
