@@ -31,7 +31,7 @@ export class Member {
 export class AccessGroup {
   /** Handle among the groups that can dispatch, keyed by its first available service (readyAt, seq). */
   handle = -1;
-  /** Services of this group that may start a send (active; a full one may linger, see Engine.refreshService), by (readyAt, seq). */
+  /** Services of this group that can start a send (active and not full), by (readyAt, seq). */
   readonly available = new SlotHeap<Service>();
   readonly services: Service[] = [];
   /** Members whose users have ready work, in policy order. */

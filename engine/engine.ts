@@ -4,7 +4,7 @@
 //
 // Structure (all O(log n) per decision):
 //   readyGroups  access groups that could dispatch, by their earliest available service's readyAt
-//   group        active services by (readyAt, seq) (full ones leave lazily) + eligible users in policy order
+//   group        services that can start a send by (readyAt, seq) + eligible users in policy order
 //   user         ready tasks in policy order
 //   task         a cursor + returned recipients + a retry heap
 //   timers       task start/expiry, retry due, service resume
@@ -105,11 +105,19 @@ const MAX_QUOTA = 1e12;
 const MAX_DETAIL_LENGTH = 4096;
 
 /** Entries in the engine's cache of recently dispatched tasks (a power of two). */
-const RECENT_SLOTS = 4096;
+const RECENT_BITS = 12;
+const RECENT_SLOTS = 1 << RECENT_BITS;
 
-/** A slot for (task id, recipient) in that cache: reads the id's length and last character only. */
+/**
+ * A slot for (task id, recipient) in that cache. It hashes the id's last 8 characters and its
+ * length: ids differ at the end (counters, random suffixes), and tasks that progress in lock step
+ * dispatch the same recipient numbers at once, so a hash of the length and last character alone
+ * sent most reports of a busy poll to the same few slots (and on to the task map).
+ */
 function recentSlot(id: string, recipient: number): number {
-  return (Math.imul(recipient, 0x9e3779b1) ^ (id.length << 16) ^ (id.charCodeAt(id.length - 1) << 8)) & (RECENT_SLOTS - 1);
+  let h = id.length;
+  for (let i = Math.max(0, id.length - 8); i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return Math.imul(h + recipient, 0x9e3779b1) >>> (32 - RECENT_BITS);
 }
 
 export class Engine {
@@ -498,7 +506,6 @@ export class Engine {
     // Bounded: every dispatch either pushes its service's readyAt past `now` or fills its concurrency.
     for (let g = this.readyGroups.peek(); g !== undefined; g = this.readyGroups.peek()) {
       if (g.available.topK1() > now) break;
-      if (this.dropFullTop(g)) continue;
       out.push(this.dispatchFrom(g, now));
     }
     return ok(out);
@@ -509,8 +516,7 @@ export class Engine {
     // A timer can be overdue: a command moved the clock past it and no poll has run since.
     const due = this.timers.peekAt();
     const timerAt = due === null ? null : Math.max(due, this.now);
-    let g = this.readyGroups.peek();
-    while (g !== undefined && this.dropFullTop(g)) g = this.readyGroups.peek();
+    const g = this.readyGroups.peek();
     if (g === undefined) return timerAt;
     const slotAt = Math.max(g.available.topK1(), this.now);
     return timerAt === null ? slotAt : Math.min(timerAt, slotAt);
@@ -658,7 +664,7 @@ export class Engine {
     if (!t.ended && t.open === 0) this.complete(t, now);
     // A final outcome for a task that is still queued changes none of its keys: skip the queues.
     if (final === null || t.ended || !t.inReady) this.refreshTask(t);
-    // An outcome only frees capacity; a service still queued keeps its key (pauses re-queue themselves).
+    // An outcome frees capacity: a service that was full queues again (pauses re-queue themselves).
     if (!s.group.available.contains(s.handle)) this.refreshService(s);
   }
 
@@ -909,28 +915,19 @@ export class Engine {
   }
 
   /**
-   * @internal Puts the service in or out of its group's available queue, keyed (readyAt, seq).
-   * A service that is active but full (all its concurrency in flight) may stay queued: it leaves
-   * only if it reaches the top while still full (dropFullTop). Its sends usually end before its
-   * next slot, so most dispatches then cost one re-key instead of a removal and a push.
+   * @internal Puts the service in or out of its group's available queue, keyed (readyAt, seq): it
+   * is queued while it can start a send (active and not full). A full service leaves at once, so
+   * the queue's top is always usable and nextWakeAt never has to clear full services off it (it
+   * did when full services stayed until they reached the top: in a simulation, where replies come
+   * later, that cost a removal on top of every dispatch's re-key).
    */
   refreshService(s: Service): void {
     const g = s.group;
-    const active = s.state === 'active';
     const queued = g.available.contains(s.handle);
     if (!queued && s.canStart) g.available.push(s.handle, s.readyAt, 0, s.seq);
-    else if (queued && !active) g.available.remove(s.handle);
+    else if (queued && !s.canStart) g.available.remove(s.handle);
     else if (queued) g.available.update(s.handle, s.readyAt, 0, s.seq);
     this.refreshGroup(g);
-  }
-
-  /** Removes the group's first available service if it is full (see refreshService); true if it did. */
-  private dropFullTop(g: AccessGroup): boolean {
-    const s = g.available.peek() as Service;
-    if (s.inFlight < s.concurrency) return false;
-    g.available.remove(s.handle);
-    this.refreshGroup(g);
-    return true;
   }
 
   private refreshGroup(g: AccessGroup): void {
