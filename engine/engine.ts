@@ -644,19 +644,15 @@ export class Engine {
       t.returnToHead({ recipient, attempt });
       this.queuedTotal++;
     }
-    this.sink?.({
-      t: now,
-      type: 'outcome',
-      service: s.id,
-      user: u.id,
-      task: t.id,
-      recipient,
-      attempt,
-      result,
-      final,
-      ...(retryAt === undefined ? {} : { retryAt }),
-      ...(detail === undefined ? {} : { detail }),
-    });
+    if (this.sink !== null) {
+      // The usual outcome (no retry time, no detail) as one literal: the spreads cost an object each.
+      const e = { t: now, type: 'outcome' as const, service: s.id, user: u.id, task: t.id, recipient, attempt, result, final };
+      this.sink(retryAt === undefined && detail === undefined ? e : {
+        ...e,
+        ...(retryAt === undefined ? {} : { retryAt }),
+        ...(detail === undefined ? {} : { detail }),
+      });
+    }
     if (final === 'failed') this.settleFailure(t, now);
     if (final === 'refunded') this.refund(t, 1, now);
     if (result === 'service_error') this.onServiceError(s, now, retryAfterMs);

@@ -41,6 +41,8 @@ export class Recorder {
   private readonly taskIndex = new Map<string, number>();
   private readonly readyAt: number[] = [];
   private readonly firstSendAt: number[] = [];
+  /** By task number: the index of its user. */
+  private readonly taskUser: number[] = [];
   private readonly doneAt: number[] = [];
   private readonly userIndex = new Map<string, number>();
   private readonly userSends: number[];
@@ -92,6 +94,13 @@ export class Recorder {
     return this.taskIndex.get(id)!;
   }
 
+  /**
+   * The number of the task whose outcome the simulator is reporting (set before each
+   * `engine.report`, the only call that emits outcome events): the outcome is counted for its user
+   * without looking ids up in a map, once per send.
+   */
+  reportingTask = -1;
+
   /** One send start: `task` from `taskNumber`, `service` the index in the scenario. */
   onDispatch(t: number, task: number, service: number): void {
     if (this.firstSendAt[task]! < 0) this.firstSendAt[task] = t;
@@ -109,10 +118,11 @@ export class Recorder {
         // Counted by `onDispatch`, which the simulator calls with indices it already holds.
         return;
       case 'outcome':
-        this.onOutcome(e.result, e.final, e.user);
+        this.onOutcome(e.result, e.final);
         return;
       case 'task_created':
         this.taskIndex.set(e.task, this.readyAt.length);
+        this.taskUser.push(this.userIndex.get(e.user)!);
         this.readyAt.push(Math.max(e.t, e.startAt));
         this.firstSendAt.push(-1);
         this.doneAt.push(-1);
@@ -141,7 +151,7 @@ export class Recorder {
     }
   };
 
-  private onOutcome(result: string, final: 'sent' | 'failed' | 'refunded' | null, user: string): void {
+  private onOutcome(result: string, final: 'sent' | 'failed' | 'refunded' | null): void {
     if (result === 'sent') this.outcomes.sent++;
     else if (result === 'deferred') this.outcomes.deferred++;
     else if (result === 'rejected') this.outcomes.rejected++;
@@ -149,7 +159,7 @@ export class Recorder {
     else this.outcomes.quotaReached++;
     if (final === null) return;
     this.pending--;
-    if (final === 'sent') this.userSends[this.userIndex.get(user)!]!++;
+    if (final === 'sent') this.userSends[this.taskUser[this.reportingTask]!]!++;
     else if (final === 'failed') this.outcomes.failed++;
   }
 

@@ -18,6 +18,8 @@ interface Completion {
   t: number;
   seq: number;
   dispatch: Dispatch;
+  /** The task's number in the recorder (see Recorder.taskNumber). */
+  task: number;
   result: SimResult;
   detail: string | undefined;
 }
@@ -127,7 +129,7 @@ export function simulate(s: ResolvedScenario, policy: PolicyName, options: Simul
     now = Math.max(now, next);
     // Order at one instant: completions free slots, then operator actions, then arrivals, then the
     // engine starts whatever is due. A fixed order keeps runs reproducible.
-    while (completions.peekTime() === now) report(engine, now, completions.pop()!);
+    while (completions.peekTime() === now) report(engine, rec, now, completions.pop()!);
     while (ki < s.actions.length && s.actions[ki]!.at === now) {
       const a = s.actions[ki++]!;
       const r = applyAction(engine, now, a);
@@ -169,7 +171,7 @@ function startSends(engine: Engine, now: number, w: World): number {
     w.rec.onDispatch(now, task, svc);
     const result = w.faults.result(svc, task, d.recipient, d.attempt, now);
     const detail = result === 'sent' ? undefined : DETAILS[w.faults.reason];
-    w.completions.push({ t: now + w.faults.latencyMs(svc), seq: 0, dispatch: d, result, detail });
+    w.completions.push({ t: now + w.faults.latencyMs(svc), seq: 0, dispatch: d, task, result, detail });
   }
   return polled.value.length;
 }
@@ -178,8 +180,9 @@ function isDrained(ai: number, ki: number, s: ResolvedScenario, q: EventQueue<Co
   return ai >= s.arrivals.length && ki >= s.actions.length && q.size === 0 && wake === Infinity;
 }
 
-function report(engine: Engine, now: number, c: Completion): void {
+function report(engine: Engine, rec: Recorder, now: number, c: Completion): void {
   const d = c.dispatch;
+  rec.reportingTask = c.task;
   // Two literal shapes rather than a spread: this runs once per send.
   const outcome = c.detail === undefined
     ? { task: d.task, recipient: d.recipient, result: c.result }
