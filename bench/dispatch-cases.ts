@@ -1,14 +1,15 @@
 // The dispatch-throughput group for one scale: the engine under each policy, side by side with the
-// seed baseline, the floor loop, bottleneck and p-queue, all on the same workload.
+// fair core, the seed baseline, the floor loop, bottleneck and p-queue, all on the same workload.
 
 import { createEngineSubject, type Policy } from './engine-subject.ts';
+import { createFairCore } from './fair-core.ts';
 import { createFloorLoop } from './floor-loop.ts';
 import { createBottleneckSubject, createPQueueSubject, type LibrarySubject } from './library-subjects.ts';
 import type { BenchCase } from './measure.ts';
 import { createSeedBaseline } from './seed-baseline.ts';
 import { buildWorkload, type Scale, type Workload } from './workload.ts';
 
-export type Contender = `engine-${Policy}` | 'seed' | 'floor' | 'bottleneck' | 'p-queue';
+export type Contender = `engine-${Policy}` | 'fair-core' | 'seed' | 'floor' | 'bottleneck' | 'p-queue';
 
 // The seed scans every queue per decision, so at the larger scales an iteration makes only a few
 // decisions or one round would take minutes.
@@ -45,7 +46,9 @@ export function dispatchCases(scale: Scale, contenders: readonly Contender[]): B
     }
     const make = contender === 'floor'
       ? () => createFloorLoop(shared())
-      : () => createEngineSubject(shared(), { policy: contender.slice('engine-'.length) as Policy });
+      : contender === 'fair-core'
+        ? () => createFairCore(shared())
+        : () => createEngineSubject(shared(), { policy: contender.slice('engine-'.length) as Policy });
     return {
       ...base, unit: 'decisions', unitsPerIteration: perStep, minIterations: MIN_ITERATIONS,
       prepare: () => { const s = make(); return { fn: () => s.advance(perStep) }; },

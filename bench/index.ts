@@ -3,6 +3,7 @@
 export { SCALES, buildWorkload, accessPredicate, userId, RECIPIENTS_PER_TASK, MIXED_LAYOUT } from './workload.ts';
 export { createSeedBaseline } from './seed-baseline.ts';
 export { createFloorLoop } from './floor-loop.ts';
+export { createFairCore } from './fair-core.ts';
 export { createSlotHeap } from './slot-heap.ts';
 export { createEngineSubject, loadEngine, POLICIES } from './engine-subject.ts';
 export { createBottleneckSubject, createPQueueSubject } from './library-subjects.ts';

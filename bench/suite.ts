@@ -8,7 +8,7 @@ import { taskCreationCase } from './task-creation.ts';
 import { SCALES, type ScaleName } from './workload.ts';
 
 export const ALL_CONTENDERS: readonly Contender[] = [
-  ...POLICIES.map((p) => `engine-${p}` as const), 'seed', 'floor', 'bottleneck', 'p-queue',
+  ...POLICIES.map((p) => `engine-${p}` as const), 'fair-core', 'seed', 'floor', 'bottleneck', 'p-queue',
 ];
 
 export async function runDispatch(scales: readonly ScaleName[], contenders: readonly Contender[], options: MeasureOptions): Promise<Measurement[]> {
