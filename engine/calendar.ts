@@ -76,7 +76,25 @@ function sameDate(a: LocalTime, b: LocalTime): boolean {
   return a.year === b.year && a.month === b.month && a.day === b.day;
 }
 
-/** First instant whose local date equals the local date of `t`. */
+/**
+ * The first instant at or after `lo` for which `later` holds, to the second (offsets and dates
+ * change on whole seconds); `later` must be false at `lo` and true at `hi`, and never turn false
+ * again in between.
+ */
+function firstSecond(lo: number, hi: number, later: (t: number) => boolean): number {
+  for (let i = 0; i < 64 && hi - lo > 1000; i++) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (later(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi - (((hi % 1000) + 1000) % 1000);
+}
+
+/**
+ * First instant whose local date equals the local date of `t`. Usually local midnight; on a day
+ * whose midnight is skipped (a change at 00:00 forward) the first instant after the change, and on
+ * a day whose first hour happens twice (Havana goes back from 01:00 to 00:00) the first midnight.
+ */
 function dayStart(t: number, timeZone: string): number {
   const l = localTime(t, timeZone);
   const midnightWall = Date.UTC(l.year, l.month - 1, l.day);
@@ -84,25 +102,29 @@ function dayStart(t: number, timeZone: string): number {
   let guess = midnightWall - offsetAt(t, timeZone);
   guess = midnightWall - offsetAt(guess, timeZone);
   const g = localTime(guess, timeZone);
-  if (sameDate(g, l) && g.hour === 0 && g.minute === 0 && g.second === 0) return guess;
-  // Midnight does not exist that day (a DST jump at 00:00): find the day's first minute by bisection.
-  let lo = t - 2 * DAY_MS; // surely the day before
-  let hi = t; // surely this day
-  for (let i = 0; i < 64 && hi - lo > 1000; i++) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (sameDate(localTime(mid, timeZone), l)) hi = mid;
-    else lo = mid;
-  }
-  return hi - (((hi % 1000) + 1000) % 1000);
+  const isMidnight = sameDate(g, l) && g.hour === 0 && g.minute === 0 && g.second === 0;
+  if (isMidnight && !sameDate(localTime(guess - 1000, timeZone), l)) return guess;
+  // No midnight that day, or an earlier one: search from surely the day before to what is surely this day.
+  const hi = isMidnight ? guess : t;
+  return firstSecond(hi - 2 * DAY_MS, hi, (x) => sameDate(localTime(x, timeZone), l));
 }
 
-/** The local calendar hour or day that contains `t`. */
+/**
+ * The local calendar hour or day that contains `t`. An hour is a local hour at one UTC offset: an
+ * hour repeated when clocks go back is two periods, and an hour that a half-hour change cuts
+ * short (Lord Howe) is a 30-minute period.
+ */
 export function zonedPeriod(t: number, unit: CalendarUnit, timeZone: string): Period {
   if (unit === 'hour') {
     const l = localTime(t, timeZone);
     const intoHourMs = (l.minute * 60 + l.second) * 1000 + (((t % 1000) + 1000) % 1000);
-    const start = t - intoHourMs;
-    return { start, end: start + HOUR_MS };
+    const offset = offsetAt(t, timeZone);
+    let start = t - intoHourMs;
+    let end = start + HOUR_MS;
+    // An offset change inside the hour by the wall clock ends the local hour there.
+    if (offsetAt(start, timeZone) !== offset) start = firstSecond(start, t, (x) => offsetAt(x, timeZone) === offset);
+    if (offsetAt(end - 1, timeZone) !== offset) end = firstSecond(t, end - 1, (x) => offsetAt(x, timeZone) !== offset);
+    return { start, end };
   }
   const start = dayStart(t, timeZone);
   // The next day starts within 26 h of this one's start whether the day is 23, 24 or 25 h long.
