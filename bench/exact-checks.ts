@@ -2,11 +2,13 @@
 // work conservation (every service with eligible work sends at each 1 ms slot, so a run of M ms
 // makes exactly services x M decisions), events per decision, and the fairness of the recorded
 // window (invariant 6 between users that compete for exactly the same services, and between the
-// tasks of each user). The gate fails on any of these, so a fast but wrong change cannot pass.
+// tasks of each user), and the queue work per decision (heap-count.ts). The gate fails on any of
+// these, so a fast but wrong change cannot pass, nor one that makes every decision do more work.
 
 import type { EngineEvent } from '../engine/index.ts';
 import { createEngineSubject, type Policy } from './engine-subject.ts';
 import { checkFairness, describeViolation, type FairnessResult } from './fairness.ts';
+import { countHeapWork, type HeapWork } from './heap-count.ts';
 import { buildWorkload, userId, type Scale, type Workload } from './workload.ts';
 
 export interface FairnessSummary {
@@ -26,6 +28,8 @@ export interface ExactChecks {
   readonly expectedLastPollAtMs: number;
   // Events emitted during the window, by type (setup events are not counted).
   readonly eventCounts: Readonly<Record<string, number>>;
+  /** Operations on the engine's queues during the window, and entries their sifts moved. */
+  readonly heapWork: HeapWork;
   readonly userFairness: FairnessSummary;
   readonly taskFairness: FairnessSummary;
 }
@@ -50,12 +54,13 @@ export function runExactChecks(scale: Scale, policy: Policy, windowMs: number): 
   });
   counting = true;
   const expectedDecisions = scale.services * windowMs;
-  const decisions = subject.advance(expectedDecisions);
+  const { result: decisions, work: heapWork } = countHeapWork(() => subject.advance(expectedDecisions));
   counting = false;
   return {
     scale: scale.name, policy, windowMs, decisions, expectedDecisions,
     lastPollAtMs: subject.nowMs(), expectedLastPollAtMs: windowMs - 1,
     eventCounts,
+    heapWork,
     userFairness: userFairness(workload, users),
     taskFairness: taskFairness(workload, users, tasks),
   };
@@ -107,5 +112,7 @@ export function countsOf(checks: ExactChecks): Record<string, number> {
     'last poll offset ms': checks.lastPollAtMs - checks.expectedLastPollAtMs,
     'dispatch events per decision': perDecision('dispatch'),
     'outcome events per decision': perDecision('outcome'),
+    'queue operations per decision': checks.heapWork.operations / checks.decisions,
+    'queue entry moves per decision': checks.heapWork.moves / checks.decisions,
   };
 }

@@ -13,7 +13,15 @@ const RatioRule = z.object({
   min: z.number().positive(),
   why: z.string().optional(),
 });
-const CountRule = z.object({ name: z.string().min(1), equals: z.number(), why: z.string().optional() });
+// A count is either exact (`equals`) or a ceiling (`atMost`: doing less work passes).
+const CountRule = z.object({
+  name: z.string().min(1),
+  equals: z.number().optional(),
+  atMost: z.number().optional(),
+  why: z.string().optional(),
+}).refine((rule) => (rule.equals === undefined) !== (rule.atMost === undefined), {
+  message: 'give exactly one of equals (an exact count) or atMost (a ceiling)',
+});
 
 export const ThresholdsSchema = z.object({
   $comment: z.string().optional(),
@@ -69,6 +77,11 @@ function countLine(rule: Thresholds['counts'][number], index: number, counts: Re
   const where = `counts[${index}]`;
   const actual = counts[rule.name];
   if (actual === undefined) return { ok: false, text: `${where}: no count named "${rule.name}" in this run` };
+  if (rule.atMost !== undefined) {
+    return actual <= rule.atMost
+      ? { ok: true, text: `${where}: ${rule.name} = ${actual}, at most ${rule.atMost}` }
+      : { ok: false, text: `${where}: ${rule.name} = ${actual}, above the ceiling ${rule.atMost}` };
+  }
   return actual === rule.equals
     ? { ok: true, text: `${where}: ${rule.name} = ${actual}, as required` }
     : { ok: false, text: `${where}: ${rule.name} = ${actual}, required exactly ${rule.equals}` };

@@ -85,13 +85,14 @@ function measurementTable(rows: readonly Measurement[], headline: string | null)
 function checksSection(checks: readonly ExactChecks[]): string[] {
   if (checks.length === 0) return [];
   const lines = ['## Exact checks (machine-independent)', '',
-    '| scale / policy | window ms | decisions (expected) | last poll ms (expected) | events in window | user fairness | task fairness |',
-    '| --- | ---: | ---: | ---: | --- | --- | --- |'];
+    '| scale / policy | window ms | decisions (expected) | last poll ms (expected) | events in window | queue ops / decision | entry moves / decision | user fairness | task fairness |',
+    '| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | --- |'];
   for (const c of checks) {
     const events = Object.entries(c.eventCounts).map(([type, n]) => `${type} ${fmt(n)}`).join(', ');
     const fair = (f: ExactChecks['userFairness']): string => (f.ok ? `ok (${fmt(f.pairs)} pairs)` : `**FAIL**: ${f.violation}`);
     lines.push(`| ${c.scale} / ${c.policy} | ${c.windowMs} | ${fmt(c.decisions)} (${fmt(c.expectedDecisions)}) | ` +
-      `${c.lastPollAtMs} (${c.expectedLastPollAtMs}) | ${events} | ${fair(c.userFairness)} | ${fair(c.taskFairness)} |`);
+      `${c.lastPollAtMs} (${c.expectedLastPollAtMs}) | ${events} | ${(c.heapWork.operations / c.decisions).toFixed(3)} | ` +
+      `${(c.heapWork.moves / c.decisions).toFixed(3)} | ${fair(c.userFairness)} | ${fair(c.taskFairness)} |`);
   }
   return [...lines, ''];
 }

@@ -7,14 +7,21 @@ const tiny: Scale = { name: 'small', users: 3, tasks: 6, services: 2, access: 'a
 describe('runExactChecks on the engine', () => {
   it('fair: every slot sends, one dispatch and one outcome event per decision, and the window is fair', () => {
     const checks = runExactChecks(tiny, 'fair', 10);
-    expect(checks).toEqual({
+    const { heapWork, ...rest } = checks;
+    expect(rest).toEqual({
       scale: 'small', policy: 'fair', windowMs: 10, decisions: 20, expectedDecisions: 20,
       lastPollAtMs: 9, expectedLastPollAtMs: 9, eventCounts: { dispatch: 20, outcome: 20 },
       userFairness: { groups: 1, pairs: 3, ok: true },
       taskFairness: { groups: 3, pairs: 3, ok: true },
     });
+    // One access group, so no lazy re-keys: six queue operations per decision (dispatch: member,
+    // task, the service leaves its queue while its send is in flight, the group; report: the
+    // service back, the group).
+    expect(heapWork.operations).toBe(6 * 20);
+    expect(runExactChecks(tiny, 'fair', 10).heapWork).toEqual(heapWork);
     expect(countsOf(checks)).toEqual({
       'missed slots in the window': 0, 'last poll offset ms': 0, 'dispatch events per decision': 1, 'outcome events per decision': 1,
+      'queue operations per decision': 6, 'queue entry moves per decision': heapWork.moves / 20,
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateGate, parseThresholds, type GateFigures, type Thresholds } from '../../bench/gate-check.ts';
+import { evaluateGate, parseThresholds, type GateFigures, type GateVerdict, type Thresholds } from '../../bench/gate-check.ts';
 import type { Measurement } from '../../bench/measure.ts';
 
 function measurement(id: string, unitsPerSec: number): Measurement {
@@ -62,6 +62,15 @@ describe('evaluateGate', () => {
     ]);
   });
 
+  it('holds a ceiling count: at or below passes, above fails', () => {
+    const withCeiling: Thresholds = { ...thresholds, counts: [{ name: 'queue operations per decision', atMost: 6.5 }] };
+    const run = (ops: number): GateVerdict => evaluateGate(withCeiling, { ...figures(2_000_000, 50_000, 4_000_000, 0), counts: { 'queue operations per decision': ops } });
+    expect(run(6.5).lines[2]).toEqual({ ok: true, text: 'counts[0]: queue operations per decision = 6.5, at most 6.5' });
+    expect(run(6).ok).toBe(true);
+    expect(run(7.5).lines[2]).toEqual({ ok: false, text: 'counts[0]: queue operations per decision = 7.5, above the ceiling 6.5' });
+    expect(run(7.5).ok).toBe(false);
+  });
+
   it('fails when a measurement named by a rule is missing from the run', () => {
     const partial = { ...figures(2_000_000, 50_000, 4_000_000, 0), measurements: [measurement('dispatch/small/engine-fair', 2_000_000)] };
     expect(evaluateGate(thresholds, partial).lines[0]).toEqual({ ok: false, text: 'ratios[0]: no measurement named dispatch/small/seed in this run' });
@@ -71,6 +80,14 @@ describe('evaluateGate', () => {
 describe('parseThresholds', () => {
   it('accepts the shape the gate reads', () => {
     expect(parseThresholds(thresholds, 'baseline.json')).toEqual({ ok: true, value: thresholds });
+  });
+
+  it('takes a count as exact or as a ceiling, not both', () => {
+    const ceiling = { ...thresholds, counts: [{ name: 'queue operations per decision', atMost: 6.6 }] };
+    expect(parseThresholds(ceiling, 'baseline.json')).toEqual({ ok: true, value: ceiling });
+    const both = parseThresholds({ ...thresholds, counts: [{ name: 'x', equals: 1, atMost: 2 }] }, 'baseline.json');
+    expect(both.ok).toBe(false);
+    expect(both.ok ? '' : both.message).toBe('baseline.json: counts[0]: give exactly one of equals (an exact count) or atMost (a ceiling)');
   });
 
   it('names the file and the path of each bad field', () => {
