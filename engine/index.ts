@@ -6,6 +6,7 @@ export { POLICY_NAMES } from './policy.ts';
 export { DEFAULT_RETRY, DEFAULT_SERVICE_PAUSE } from './options.ts';
 export { addressProblem, checkRecipients } from './recipients.ts';
 export { zonedPeriod, alignedPeriod } from './calendar.ts';
+export { MAX_WEIGHT } from './arguments.ts';
 
 export type { Dispatch, Outcome, TaskCreated, TaskView } from './engine.ts';
 export type { ServicePatch } from './arguments.ts';

@@ -9,7 +9,7 @@ import { stream } from '../rng.ts';
 import type { Uniform } from '../rng.ts';
 import { SERVICE_PRESETS } from './presets.ts';
 import type { PresetWindow } from './presets.ts';
-import { MAX_QUOTA, MAX_SERVICES, MAX_USERS } from './schema.ts';
+import { MAX_QUOTA, MAX_SERVICES, MAX_TASK_RECIPIENTS, MAX_USERS, MAX_WEIGHT } from './schema.ts';
 import type { ActionSpec, EngineSettings, Expectations, Faults, PolicyName, Scenario, ServiceSpec, UserGroupSpec } from './schema.ts';
 import type { Checked } from './load-scenario.ts';
 import type { TraceRow } from './trace.ts';
@@ -116,7 +116,7 @@ function generateUsers(scenario: Scenario, seed: number): ResolvedUser[] {
       users.push({
         id: `${group.name}-${i}`,
         quota: sampleInt(group.quota, rand, 0),
-        weight: Math.min(1_000_000, sampleInt(group.weight, rand, 1)),
+        weight: Math.min(MAX_WEIGHT, sampleInt(group.weight, rand, 1)),
         group: group.name,
       });
     }
@@ -193,7 +193,7 @@ function generateArrivals(scenario: Scenario, seed: number, traceRows: readonly 
       const user = `${group.name}-${i}`;
       const ts = arrivalTimes(group, scenario.durationMs, times);
       for (let k = 0; k < ts.length; k++) {
-        const arrival: Arrival = { at: ts[k]!, id: `${user}-t${k + 1}`, user, recipients: Math.min(10_000_000, sampleInt(group.recipients as Distribution, sizes, 1)) };
+        const arrival: Arrival = { at: ts[k]!, id: `${user}-t${k + 1}`, user, recipients: Math.min(MAX_TASK_RECIPIENTS, sampleInt(group.recipients as Distribution, sizes, 1)) };
         if (group.maxLatenessMs !== undefined) arrival.maxLatenessMs = group.maxLatenessMs;
         arrivals.push(arrival);
       }

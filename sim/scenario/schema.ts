@@ -2,6 +2,7 @@
 // phrased to follow the field's path ("services[3].intervalMs must be a positive integer"), so that
 // `load-scenario.ts` can print "<path> <message>, got <value>" without rewording anything.
 import { z } from 'zod';
+import { MAX_WEIGHT } from '../../engine/index.ts';
 import { PRESET_NAMES } from './presets.ts';
 
 const DAY_MS = 86_400_000;
@@ -12,6 +13,10 @@ export const MAX_USERS = 100_000;
 
 /** A user's quota and a grant: the engine's own bound (engine/engine.ts), named here with the field. */
 export const MAX_QUOTA = 1e12;
+/** The largest weight of a user or a task: the engine's own bound, so that the message names the field. */
+export { MAX_WEIGHT };
+/** The largest campaign the simulator generates or accepts. */
+export const MAX_TASK_RECIPIENTS = 10_000_000;
 
 /**
  * An integer in [min, max]. Too large a value says so: "must be a non-negative integer" would be
@@ -126,7 +131,7 @@ const serviceSchema = z
 const userSchema = z.strictObject({
   id: id(),
   quota: nonNegInt(MAX_QUOTA).default(1_000_000),
-  weight: posInt(1_000_000).default(1),
+  weight: posInt(MAX_WEIGHT).default(1),
   group: id().optional(),
 });
 
@@ -147,6 +152,17 @@ const arrivalsSchema = z.discriminatedUnion(
   { error: 'must be { kind: "poisson", perDay } or { kind: "curve", perDay, hourly }' },
 );
 
+/**
+ * A group's per-user quota, weight and campaign size may be drawn from a distribution (draws are
+ * rounded to integers and kept within the field's range); a fixed value must already be a whole
+ * number in that range, so that nothing the file says is silently changed.
+ */
+const GROUP_INTEGERS = [
+  { field: 'quota', min: 0, max: MAX_QUOTA },
+  { field: 'weight', min: 1, max: MAX_WEIGHT },
+  { field: 'recipients', min: 1, max: MAX_TASK_RECIPIENTS },
+] as const;
+
 const userGroupSchema = z.strictObject({
   name: id(),
   count: posInt(MAX_USERS),
@@ -155,16 +171,22 @@ const userGroupSchema = z.strictObject({
   arrivals: arrivalsSchema,
   recipients: distributionSchema,
   maxLatenessMs: durationMs().optional(),
+}).superRefine((g, ctx) => {
+  for (const { field, min, max } of GROUP_INTEGERS) {
+    const d = g[field];
+    if (d.kind !== 'fixed' || (Number.isInteger(d.value) && d.value >= min && d.value <= max)) continue;
+    ctx.addIssue({ code: 'custom', path: [field], input: d.value, message: `must be an integer from ${min} to ${max} (or a distribution)` });
+  }
 });
 
 const taskSchema = z.strictObject({
   id: id().optional(),
   at: durationMs(),
   user: id(),
-  recipients: posInt(10_000_000),
+  recipients: posInt(MAX_TASK_RECIPIENTS),
   startAt: durationMs().optional(),
   maxLatenessMs: durationMs().optional(),
-  weight: posInt(1_000_000).optional(),
+  weight: posInt(MAX_WEIGHT).optional(),
   /** Only these services may send it (ids; a counted service's base id covers all its copies). */
   services: z.array(id()).min(1, { error: 'must name at least one service' }).max(1000).optional(),
 });

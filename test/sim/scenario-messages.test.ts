@@ -24,6 +24,25 @@ describe('scenario messages', () => {
       .toEqual({ ok: false, errors: ['services[0].windows[0].limit must be an integer from 1 to 1000000000, got 1000000000000'] });
   });
 
+  it('weights above the engine\'s bound name the field (the engine would refuse the user, or silently the campaign)', () => {
+    const doc = { ...base, services: [{ id: 's', intervalMs: 5 }], users: [{ id: 'a', weight: 50_000 }], tasks: [{ at: 0, user: 'a', recipients: 5, weight: 20_000 }] };
+    expect(validateScenario(doc)).toEqual({ ok: false, errors: [
+      'users[0].weight must be an integer from 1 to 10000, got 50000',
+      'tasks[0].weight must be an integer from 1 to 10000, got 20000',
+    ] });
+  });
+
+  it('a group\'s fixed quota, weight or list size must be a whole number in range: nothing is rounded silently', () => {
+    const group = { name: 'g', count: 2, arrivals: { kind: 'poisson', perDay: 3 }, quota: 5.5, weight: 0.2, recipients: 0.3 };
+    expect(validateScenario({ ...base, users: [], services: [{ id: 's', intervalMs: 5 }], userGroups: [group] })).toEqual({ ok: false, errors: [
+      'userGroups[0].quota must be an integer from 0 to 1000000000000 (or a distribution), got 5.5',
+      'userGroups[0].weight must be an integer from 1 to 10000 (or a distribution), got 0.2',
+      'userGroups[0].recipients must be an integer from 1 to 10000000 (or a distribution), got 0.3',
+    ] });
+    const drawn = { ...group, quota: 500, weight: { kind: 'uniform', min: 1, max: 3 }, recipients: { kind: 'lognormal', median: 30, sigma: 1 } };
+    expect(validateScenario({ ...base, users: [], services: [{ id: 's', intervalMs: 5 }], userGroups: [drawn] }).ok).toBe(true);
+  });
+
   it('a value out of range is reported once', () => {
     expect(validateScenario({ ...base, durationMs: 1e20, services: [{ id: 's', intervalMs: 5 }] }))
       .toEqual({ ok: false, errors: ['durationMs must be an integer from 1 to 31622400000, got 100000000000000000000'] });
