@@ -81,8 +81,16 @@ export class Recorder {
     if (this.actionsRefused.length < MAX_ACTIONS_SHOWN) this.actionsRefused.push(a);
   }
 
-  refusal(code: string): void {
+  /**
+   * A campaign the engine refused at creation. One refused for lack of capacity is demand the
+   * platform left unmet: it counts in its user's demand, so that the fair shares (and Jain's index)
+   * show a tenant shut out because others had spent the services' caps. A refusal of the tenant's
+   * own making (its quota, a suspension) is not demand the platform owed it.
+   */
+  refusal(code: string, user: string, recipients: number): void {
     this.refused[code] = (this.refused[code] ?? 0) + 1;
+    const u = this.userIndex.get(user);
+    if (u !== undefined && CAPACITY_REFUSALS.includes(code)) this.userDemand[u]! += recipients;
   }
 
   sample(t: number): void {

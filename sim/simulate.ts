@@ -199,7 +199,7 @@ function createTask(engine: Engine, rec: Recorder, a: ResolvedScenario['arrivals
     ...(a.weight === undefined ? {} : { weight: a.weight }),
     ...(a.services === undefined ? {} : { services: a.services }),
   });
-  if (!r.ok) rec.refusal(r.error.code);
+  if (!r.ok) rec.refusal(r.error.code, a.user, a.recipients);
 }
 
 /** Quota conservation at the end: balance + reserved + consumed == granted for every user. */

@@ -77,10 +77,12 @@ function errorsOrRows(r: ReturnType<typeof parseTrace>): TraceRow[] {
 
 describe('workload limits name the part to change', () => {
   it('the group contributing most campaigns or recipients', () => {
-    const group = (name: string, count: number, perDay: number, recipients: number) => ({ name, count, arrivals: { kind: 'poisson', perDay }, recipients });
+    const group = (name: string, count: number, perDay: number, recipients: unknown) => ({ name, count, arrivals: { kind: 'poisson', perDay }, recipients });
     expect(refusal({ ...base, users: [], userGroups: [group('small', 10, 1, 1), group('huge', 100_000, 100, 1)] }))
       .toEqual(['userGroups[1]: the workload would create about 10000010 campaigns (about 10000000 from this group); at most 5000000 are allowed']);
-    expect(refusal({ ...base, users: [], userGroups: [group('wide', 10, 1, 30_000_000), group('small', 10, 1, 1)] }))
+    // Lists of 30 million on average (each draw is capped at 10 million; the estimate uses the mean).
+    const wide = { kind: 'lognormal', median: 30_000_000, sigma: 0 };
+    expect(refusal({ ...base, users: [], userGroups: [group('wide', 10, 1, wide), group('small', 10, 1, 1)] }))
       .toEqual(['userGroups[0]: the workload would send about 300000010 recipients (about 300000000 from this group); at most 200000000 are allowed']);
   });
 
@@ -115,8 +117,11 @@ describe('quotas', () => {
       .toEqual(['trace.defaultQuota must be an integer from 0 to 1000000000000, got 2000000000000']);
     expect(errorsOf(validateScenario({ ...base, actions: [{ at: 0, kind: 'grantQuota', user: 'a', amount: 2e12 }] })))
       .toEqual(['actions[0].amount must be an integer from 1 to 1000000000000, got 2000000000000']);
-    expect(refusal({ ...base, users: [], userGroups: [{ name: 'g', count: 2, quota: 5e12, arrivals: { kind: 'poisson', perDay: 1 }, recipients: 1 }] }))
-      .toEqual(['userGroups[0].quota: user "g-1" drew 5000000000000; a quota is at most 1000000000000: lower the distribution or give it a max']);
+    const group = (quota: unknown) => ({ name: 'g', count: 2, quota, arrivals: { kind: 'poisson', perDay: 1 }, recipients: 1 });
+    expect(errorsOf(validateScenario({ ...base, users: [], userGroups: [group(5e12)] })))
+      .toEqual(['userGroups[0].quota must be an integer from 0 to 1000000000000 (or a distribution), got 5000000000000']);
+    expect(refusal({ ...base, users: [], userGroups: [group({ kind: 'uniform', min: 5e12, max: 6e12 })] }))
+      .toEqual([expect.stringMatching(/^userGroups\[0\]\.quota: user "g-1" drew 5\d{12}; a quota is at most 1000000000000: lower the distribution or give it a max$/)]);
   });
 });
 
