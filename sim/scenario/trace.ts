@@ -1,7 +1,7 @@
 // Trace replay: task creations exported from a real platform, as CSV (with a header row) or JSON
-// Lines. Each row is `at` (ms from the start of the run) or `time` (ISO 8601, made relative to
-// midnight UTC of the first row's day; a file with both is refused), `user`, `recipients`, and
-// optionally `id` (unique), `startAt`, `maxLatenessMs`, `weight`, `services` (the services the
+// Lines. Each row is `at` (ms from the start of the run) or `time` (ISO 8601, UTC unless it has an
+// offset, made relative to midnight UTC of the first row's day; a file with both is refused),
+// `user`, `recipients`, and optionally `id` (unique), `startAt`, `maxLatenessMs`, `weight`, `services` (the services the
 // task is restricted to: a JSON list, or in CSV ids separated by spaces, semicolons or commas). Any other column or key is refused, as unknown
 // scenario fields are (a misspelt `service` column would otherwise replay campaigns unrestricted),
 // unless the scenario lists it in `trace.ignoreColumns`. Messages name the file line a row starts on
@@ -9,6 +9,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Checked } from './load-scenario.ts';
 import { NESTING_MESSAGE, nestedTooDeep } from './nesting-depth.ts';
+import { MAX_TASK_RECIPIENTS, MAX_WEIGHT } from './schema.ts';
 
 export interface TraceRow {
   at: number;
@@ -139,40 +140,122 @@ function records(text: string, format: 'csv' | 'jsonl', file: string, ignored: R
   return { ok: true, value: rows };
 }
 
-function optionalInt(row: Record<string, unknown>, key: string, min: number, where: string): Checked<number | undefined> {
+/**
+ * A CSV cell of an integer column: decimal digits only, with an optional sign and an optional
+ * all-zero fraction (a data-frame export writes a float column's whole numbers as "1500.0").
+ * Number() would also read "0x10", "0b11", "1e3" and "Infinity".
+ */
+const DECIMAL_INTEGER = /^[+-]?\d+(?:\.0*)?$/;
+
+/** Where a row came from: CSV cells are all strings, JSON Lines values are typed. */
+type Format = 'csv' | 'jsonl';
+
+/** Upper bounds of the integer columns that have one: the same as a scenario's tasks. */
+const MAX_OF: Readonly<Record<string, number>> = { recipients: MAX_TASK_RECIPIENTS, weight: MAX_WEIGHT };
+
+function optionalInt(row: Record<string, unknown>, key: string, min: number, where: string, format: Format): Checked<number | undefined> {
   const raw = row[key];
-  if (raw === undefined || raw === '') return { ok: true, value: undefined };
-  const n = typeof raw === 'number' ? raw : Number(raw);
-  if (!Number.isSafeInteger(n) || n < min) {
-    return { ok: false, errors: [`${where}: ${key} must be an integer of at least ${min}, got ${JSON.stringify(raw)}`] };
+  if (raw === undefined) return { ok: true, value: undefined };
+  let n: number;
+  if (format === 'csv' && typeof raw === 'string') {
+    // csv-parse trims cells; an empty one is a missing value.
+    const cell = raw.trim();
+    if (cell === '') return { ok: true, value: undefined };
+    if (!DECIMAL_INTEGER.test(cell)) return { ok: false, errors: [`${where}: ${key} must be a decimal integer, got ${JSON.stringify(raw)}`] };
+    n = Number(cell);
+  } else if (typeof raw === 'number') {
+    n = raw;
+  } else {
+    // JSON Lines: a number, as the scenario file's checker requires (it refuses "5", true and null).
+    return { ok: false, errors: [`${where}: ${key} must be a JSON number, got ${JSON.stringify(raw)}`] };
   }
-  return { ok: true, value: n };
+  const max = MAX_OF[key];
+  if (!Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) {
+    const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+    return { ok: false, errors: [`${where}: ${key} must be an integer ${range}, got ${JSON.stringify(raw)}`] };
+  }
+  return { ok: true, value: n + 0 }; // + 0 turns -0 into 0
 }
 
-function timeOf(row: Record<string, unknown>, where: string, originMs: number | null): Checked<number> {
+/**
+ * ISO 8601 / RFC 3339: a date alone (UTC midnight, as Date.parse reads it), or a date and a time
+ * (`T`, `t` or one space between) with an optional fraction of a second and an optional offset
+ * (`Z`, `±HH:MM` or `±HHMM`). A time without an offset is UTC: Date.parse would read it in the
+ * machine's time zone, so the same trace would replay differently under another TZ.
+ */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?)?$/;
+const TIME_EXAMPLE = 'e.g. 2026-03-29T09:30:00Z';
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil), without Date. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** The instant (ms since the epoch, UTC) of an ISO 8601 time, or why it is not one. Independent of TZ. */
+function parseIsoTime(text: string): { ms: number } | { problem: 'syntax' | 'impossible' } {
+  const m = ISO_TIME.exec(text);
+  if (m === null) return { problem: 'syntax' };
+  const [year, month, day, hour, minute, second, offH, offM] = [1, 2, 3, 4, 5, 6, 10, 11].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59 || offH > 23 || offM > 59) return { problem: 'impossible' };
+  // Digits beyond the millisecond are dropped, as Date.parse drops them.
+  const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
+  const offsetMinutes = (m[9] === '-' ? -1 : 1) * (offH * 60 + offM);
+  return { ms: daysFromCivil(year, month, day) * DAY_MS + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis };
+}
+
+/** A row's `time` as an instant (ms since the epoch); the caller has checked that the row has no `at`. */
+function instantOf(row: Record<string, unknown>, where: string): Checked<number> {
+  if (typeof row.time !== 'string' || row.time === '') return { ok: false, errors: [`${where}: needs "at" (ms) or "time" (ISO 8601), got ${JSON.stringify(row.time ?? row.at)}`] };
+  const parsed = parseIsoTime(row.time);
+  if ('ms' in parsed) return { ok: true, value: parsed.ms };
+  const value = JSON.stringify(row.time);
+  return {
+    ok: false,
+    errors: [parsed.problem === 'impossible'
+      ? `${where}: time ${value} is not a real date and time (ISO 8601, ${TIME_EXAMPLE})`
+      : `${where}: time ${value} is not an ISO 8601 date and time (${TIME_EXAMPLE}; without an offset it is UTC)`],
+  };
+}
+
+/**
+ * `at`, or `time` made relative to `origin.ms`: the UTC midnight of the first timed row's day,
+ * which that row sets.
+ */
+function timeOf(row: Record<string, unknown>, where: string, format: Format, origin: { ms: number | null }): Checked<number> {
   if (row.at !== undefined && row.at !== '') {
-    const at = optionalInt(row, 'at', 0, where);
-    return at.ok ? { ok: true, value: at.value! } : at;
+    const at = optionalInt(row, 'at', 0, where, format);
+    if (!at.ok) return at;
+    if (at.value === undefined) return { ok: false, errors: [`${where}: needs "at" (ms) or "time" (ISO 8601), got ${JSON.stringify(row.at)}`] };
+    return { ok: true, value: at.value };
   }
-  const parsed = typeof row.time === 'string' ? Date.parse(row.time) : NaN;
-  if (!Number.isFinite(parsed)) return { ok: false, errors: [`${where}: needs "at" (ms) or "time" (ISO 8601), got ${JSON.stringify(row.time ?? row.at)}`] };
-  const origin = originMs ?? Math.floor(parsed / DAY_MS) * DAY_MS;
-  if (parsed < origin) return { ok: false, errors: [`${where}: time is before the first row's day`] };
-  return { ok: true, value: parsed - origin };
+  const instant = instantOf(row, where);
+  if (!instant.ok) return instant;
+  origin.ms ??= Math.floor(instant.value / DAY_MS) * DAY_MS;
+  if (instant.value < origin.ms) return { ok: false, errors: [`${where}: time is before the first row's day`] };
+  return { ok: true, value: instant.value - origin.ms };
 }
 
-function rowOf(row: Record<string, unknown>, where: string, originMs: number | null): Checked<TraceRow> {
-  const at = timeOf(row, where, originMs);
+function rowOf(row: Record<string, unknown>, where: string, format: Format, origin: { ms: number | null }): Checked<TraceRow> {
+  const at = timeOf(row, where, format, origin);
   if (!at.ok) return at;
   // An empty CSV cell is a missing user, not a user whose id is "".
   if ((typeof row.user !== 'string' && typeof row.user !== 'number') || row.user === '') return { ok: false, errors: [`${where}: user is required`] };
-  const recipients = optionalInt(row, 'recipients', 1, where);
+  const recipients = optionalInt(row, 'recipients', 1, where, format);
   if (!recipients.ok) return recipients;
   if (recipients.value === undefined) return { ok: false, errors: [`${where}: recipients is required`] };
   const out: TraceRow = { at: at.value, user: String(row.user), recipients: recipients.value };
   if (row.id !== undefined && row.id !== '') out.id = String(row.id);
   for (const key of ['startAt', 'maxLatenessMs', 'weight'] as const) {
-    const v = optionalInt(row, key, key === 'weight' ? 1 : 0, where);
+    const v = optionalInt(row, key, key === 'weight' ? 1 : 0, where, format);
     if (!v.ok) return v;
     if (v.value !== undefined) out[key] = v.value;
   }
@@ -199,18 +282,17 @@ function servicesOf(value: unknown, where: string): Checked<string[] | undefined
 export function parseTrace(text: string, format: 'csv' | 'jsonl', file: string, durationMs = Infinity, ignoreColumns: readonly string[] = []): Checked<TraceRow[]> {
   const parsed = records(text, format, file, new Set(ignoreColumns));
   if (!parsed.ok) return parsed;
+  // Refused here, naming the file: the resolver would only say "the scenario has no users" (or
+  // replay nothing, next to declared users).
+  if (parsed.value.length === 0) return { ok: false, errors: [`${file}: no rows`] };
   if (parsed.value.length > MAX_ROWS) return { ok: false, errors: [`${file}: more than ${MAX_ROWS} rows`] };
   const out: TraceRow[] = [];
   /** Lines of the rows with an explicit id, by id: a repeated one names both lines. */
   const idLines = new Map<string, number>();
-  let originMs: number | null = null;
+  const origin: { ms: number | null } = { ms: null };
   for (let i = 0; i < parsed.value.length; i++) {
     const { row: raw, line } = parsed.value[i]!;
-    if (originMs === null && typeof raw.time === 'string' && (raw.at === undefined || raw.at === '')) {
-      const t = Date.parse(raw.time);
-      if (Number.isFinite(t)) originMs = Math.floor(t / DAY_MS) * DAY_MS;
-    }
-    const row = rowOf(raw, `${file} line ${line}`, originMs);
+    const row = rowOf(raw, `${file} line ${line}`, format, origin);
     if (!row.ok) return row;
     if (row.value.at >= durationMs) return { ok: false, errors: [`${file} line ${line}: at must be less than durationMs (${durationMs}), got ${row.value.at}`] };
     if (row.value.id !== undefined) {

@@ -104,7 +104,7 @@ describe('parseTrace', () => {
   });
 
   it('names the file line and field of bad input', () => {
-    expect(parseTrace('at,user,recipients\n0,a,-3\n', 'csv', 't.csv')).toEqual({ ok: false, errors: ['t.csv line 2: recipients must be an integer of at least 1, got "-3"'] });
+    expect(parseTrace('at,user,recipients\n0,a,-3\n', 'csv', 't.csv')).toEqual({ ok: false, errors: ['t.csv line 2: recipients must be an integer from 1 to 10000000, got "-3"'] });
     expect(parseTrace('{"user":"a","recipients":1}\n', 'jsonl', 't.jsonl')).toEqual({ ok: false, errors: ['t.jsonl line 1: needs "at" (ms) or "time" (ISO 8601), got undefined'] });
     expect(parseTrace('{"at":0,"user":"a","recipients":1}\nnot json\n', 'jsonl', 't.jsonl')).toEqual({ ok: false, errors: ['t.jsonl: line 2: malformed JSON'] });
   });

@@ -54,7 +54,7 @@ describe('trace messages name the file line', () => {
   for (const [name, eol] of [['LF', '\n'], ['CRLF', '\r\n'], ['CR', '\r']] as const) {
     it(`agrees with the contacts import on the same file (${name} line endings)`, () => {
       const text = sharedFile(eol);
-      expect(parseTrace(text, 'csv', 'day.csv', Infinity, ['email'])).toEqual({ ok: false, errors: ['day.csv line 6: recipients must be an integer of at least 1, got "-3"'] });
+      expect(parseTrace(text, 'csv', 'day.csv', Infinity, ['email'])).toEqual({ ok: false, errors: ['day.csv line 6: recipients must be an integer from 1 to 10000000, got "-3"'] });
       const contacts = parseContacts(text);
       expect(contacts.ok && contacts.rejected.map((r) => r.message)).toEqual([
         'line 4: field "user" contains a line break',
@@ -69,13 +69,13 @@ describe('trace messages name the file line', () => {
     expect(errorsOf(parseTrace(csv(['0,a,1,', ',a,1,']), 'csv', 't.csv'))).toEqual(['t.csv line 4: needs "at" (ms) or "time" (ISO 8601), got ""']);
     expect(errorsOf(parseTrace(csv(['0,,1,']), 'csv', 't.csv'))).toEqual(['t.csv line 3: user is required']);
     expect(errorsOf(parseTrace(csv(['0,a,,']), 'csv', 't.csv'))).toEqual(['t.csv line 3: recipients is required']);
-    expect(errorsOf(parseTrace(csv(['0,a,1,0']), 'csv', 't.csv'))).toEqual(['t.csv line 3: weight must be an integer of at least 1, got "0"']);
+    expect(errorsOf(parseTrace(csv(['0,a,1,0']), 'csv', 't.csv'))).toEqual(['t.csv line 3: weight must be an integer from 1 to 10000, got "0"']);
     expect(errorsOf(parseTrace(csv(['2026-03-02T10:00:00Z,a,1,', '2026-03-01T23:00:00Z,a,1,'], 'time'), 'csv', 't.csv')))
       .toEqual(["t.csv line 4: time is before the first row's day"]);
     expect(errorsOf(parseTrace(csv(['0,a,1,', '"5000",a,1,']), 'csv', 't.csv', 1000)))
       .toEqual(['t.csv line 4: at must be less than durationMs (1000), got 5000']);
     const jsonl = '{"at":0,"user":"a","recipients":1}\n\n{"at":5,"user":"a","recipients":0}\n';
-    expect(errorsOf(parseTrace(jsonl, 'jsonl', 't.jsonl'))).toEqual(['t.jsonl line 3: recipients must be an integer of at least 1, got 0']);
+    expect(errorsOf(parseTrace(jsonl, 'jsonl', 't.jsonl'))).toEqual(['t.jsonl line 3: recipients must be an integer from 1 to 10000000, got 0']);
   });
 });
 
@@ -93,7 +93,7 @@ describe('the two CLIs name the same line for the same file', () => {
       run(['sim', scenario, '--out', join(tmp.dir, 'out'), '--quiet']),
       run(['task', 'add', '--db', dbFile, '--user', 'alice', '--csv', csv, '--subject', 'S', '--text', body, '--id', 'day']),
     ]);
-    expect(sim).toEqual({ code: 2, stdout: '', stderr: `error: ${scenario}: ${csv} line 6: recipients must be an integer of at least 1, got "-3"\n` });
+    expect(sim).toEqual({ code: 2, stdout: '', stderr: `error: ${scenario}: ${csv} line 6: recipients must be an integer from 1 to 10000000, got "-3"\n` });
     expect(add.stderr.split('\n').filter((l) => l.includes('rejected'))).toEqual([
       `${csv}: rejected line 4: field "user" contains a line break (LINE_BREAK_IN_FIELD)`,
       `${csv}: rejected line 6: "not-an-address" is not a valid email address (MALFORMED_ADDRESS)`,
