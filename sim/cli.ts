@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { renderSweepReport, refusedText, formatDuration, formatRatio } from './report/index.ts';
 import type { ExpectationResult, PolicyMetrics, SweepPoint } from './report/index.ts';
-import { DEFAULT_SCENARIO, POLICIES, openScenarioDocument, openScenarioFile, readScenarioDocument, resolvedView, scenarioJsonSchema } from './scenario/index.ts';
+import { DEFAULT_SCENARIO, POLICIES, openScenarioDocument, openScenarioFile, readScenarioDocument, resolvedView, scenarioJsonSchema, unservedUsers } from './scenario/index.ts';
 import type { Checked, OpenedScenario, PolicyName, ResolvedScenario, Scenario } from './scenario/index.ts';
 import { setUpEngine } from './simulate.ts';
 import { eventsPathFor, runScenario } from './run-scenario.ts';
@@ -303,7 +303,8 @@ function sweepCommand(file: string, flags: SweepFlags): number {
   const pointScenarios = combos.map((combo) => {
     let d: unknown = doc;
     combo.forEach((value, k) => { d = must(setPath(d, vars[k]!.path, value)); });
-    const o = openScenarioDocument(d, baseDir, seed);
+    // A point may leave tenants without a service (`--vary services.x.count=0,…`): that point fails.
+    const o = openScenarioDocument(d, baseDir, seed, { allowUnserved: true });
     if (!o.ok) throw new BadInput(o.errors.map((e) => `${file} with ${combo.map((v, k) => `${vars[k]!.path}=${v}`).join(' ')}: ${e}`));
     const engine = setUpEngine(o.value.resolved, o.value.resolved.policies[0]!, () => {});
     if (!engine.ok) throw new BadInput(engine.errors.map((e) => `${file} with ${combo.map((v, k) => `${vars[k]!.path}=${v}`).join(' ')}: ${e}`));
@@ -317,14 +318,16 @@ function sweepCommand(file: string, flags: SweepFlags): number {
   const points: SweepPoint[] = opened.map((resolved, i) => {
     const run = runScenario(resolved, { policies: [chosen], hashEvents: false });
     const m = run.report.policies[0]!;
+    const unserved = unservedUsers(resolved);
+    const shutOut = unserved.length === 0 ? [] : [`every tenant has a service (${unserved.length} have none, e.g. "${unserved[0]}")`];
     const point: SweepPoint = {
       values: combos[i]!.map((value, k) => ({ path: vars[k]!.path, value })),
       p99CompletionMs: m.campaigns.completionMs.p99,
       refused: refusedCount(m),
       campaigns: m.campaigns.created + refusedCount(m),
       utilisation: weightedUtilisation(resolved.services, m),
-      pass: run.pass,
-      failed: run.report.expectations.filter((e) => !e.pass).map((e) => e.description),
+      pass: run.pass && shutOut.length === 0,
+      failed: [...shutOut, ...run.report.expectations.filter((e) => !e.pass).map((e) => e.description)],
     };
     if (!flags.quiet) console.log(`  ${point.values.map((v) => `${v.path}=${v.value}`).join(' ')}: p99 ${formatDuration(point.p99CompletionMs)}, ${refusedText(point)} campaigns refused, utilisation (capacity-weighted) ${(point.utilisation * 100).toFixed(1)}%, ${point.pass ? 'meets' : 'misses'} expectations`);
     return point;

@@ -1,7 +1,7 @@
 export { SERVICE_PRESETS, PRESET_NAMES } from './presets.ts';
 export { scenarioSchema, scenarioJsonSchema, POLICIES, MAX_DURATION_MS, MAX_SERVICES, MAX_USERS, MAX_QUOTA } from './schema.ts';
 export { formatPath, formatIssues, validateScenario, parseScenarioText, readScenarioDocument } from './load-scenario.ts';
-export { resolveScenario, MAX_TASKS, MAX_SENDS } from './resolve-scenario.ts';
+export { resolveScenario, unservedUsers, MAX_TASKS, MAX_SENDS } from './resolve-scenario.ts';
 export { parseTrace, traceFormatOf } from './trace.ts';
 export { openScenarioDocument, openScenarioFile } from './open-scenario.ts';
 export { DEFAULT_SCENARIO } from './default-scenario.ts';

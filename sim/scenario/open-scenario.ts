@@ -30,13 +30,16 @@ function readTrace(scenario: Scenario, baseDir: string): Checked<TraceRow[]> {
   return parseTrace(text, traceFormatOf(file, scenario.trace.format), file, scenario.durationMs, scenario.trace.ignoreColumns);
 }
 
-/** Validates and resolves a parsed document; `baseDir` anchors a relative trace path. */
-export function openScenarioDocument(doc: unknown, baseDir: string, seed?: number): Checked<OpenedScenario> {
+/**
+ * Validates and resolves a parsed document; `baseDir` anchors a relative trace path. `allowUnserved`
+ * is for sweeps (see ResolveOptions).
+ */
+export function openScenarioDocument(doc: unknown, baseDir: string, seed?: number, options: { allowUnserved?: boolean } = {}): Checked<OpenedScenario> {
   const valid = validateScenario(doc);
   if (!valid.ok) return valid;
   const rows = readTrace(valid.value, baseDir);
   if (!rows.ok) return rows;
-  const resolved = resolveScenario(valid.value, { traceRows: rows.value, ...(seed === undefined ? {} : { seed }) });
+  const resolved = resolveScenario(valid.value, { traceRows: rows.value, ...(seed === undefined ? {} : { seed }), ...options });
   if (!resolved.ok) return resolved;
   return { ok: true, value: { scenario: valid.value, resolved: resolved.value, traceRows: rows.value.length } };
 }

@@ -336,22 +336,30 @@ function campaignIds(scenario: Scenario, rows: readonly TraceRow[], arrivals: re
   return { ids, duplicate };
 }
 
-function checkReferences(scenario: Scenario, rows: readonly TraceRow[], users: readonly ResolvedUser[], services: readonly ResolvedService[], arrivals: readonly Arrival[], actions: readonly ActionSpec[]): string[] {
+/** Ids of the users no service is open to, in order. */
+export function unservedUsers(s: { readonly users: readonly ResolvedUser[]; readonly services: readonly ResolvedService[] }): string[] {
+  const served = new Set<string>();
+  for (const svc of s.services) {
+    if (svc.access === 'all') return [];
+    svc.access.forEach((u) => served.add(u));
+  }
+  return s.users.filter((u) => !served.has(u.id)).map((u) => u.id);
+}
+
+function checkReferences(
+  scenario: Scenario, rows: readonly TraceRow[], users: readonly ResolvedUser[], services: readonly ResolvedService[],
+  arrivals: readonly Arrival[], actions: readonly ActionSpec[], allowUnserved: boolean,
+): string[] {
   const errors: string[] = [];
   const userIds = new Set<string>();
   for (const u of users) {
     if (userIds.has(u.id)) errors.push(`users: duplicate user id "${u.id}"`);
     userIds.add(u.id);
   }
-  const served = new Set<string>();
-  for (const s of services) {
-    if (s.access === 'all') { users.forEach((u) => served.add(u.id)); break; }
-    s.access.forEach((u) => served.add(u));
-  }
-  const unserved = users.findIndex((u) => !served.has(u.id));
-  if (unserved >= 0) {
-    const count = users.filter((u) => !served.has(u.id)).length;
-    errors.push(`${userOrigin(scenario, users, unserved)}: user "${users[unserved]!.id}" has no usable service (${count} user(s) in all); give a service access to it`);
+  const unserved = unservedUsers({ users, services });
+  if (unserved.length > 0 && !allowUnserved) {
+    const first = users.findIndex((u) => u.id === unserved[0]);
+    errors.push(`${userOrigin(scenario, users, first)}: user "${unserved[0]}" has no usable service (${unserved.length} user(s) in all); give a service access to it`);
   }
   // Only explicit tasks can name a user nobody declared: trace users are created, generated ones exist.
   const stranger = scenario.tasks.findIndex((t) => !userIds.has(t.user));
@@ -410,7 +418,17 @@ function checkMeans(scenario: Scenario): string[] {
   return errors;
 }
 
-export function resolveScenario(scenario: Scenario, options: { seed?: number; traceRows?: readonly TraceRow[] } = {}): Checked<ResolvedScenario> {
+export interface ResolveOptions {
+  seed?: number;
+  traceRows?: readonly TraceRow[];
+  /**
+   * Accept users that no service is open to (their campaigns are refused at creation). A sweep
+   * point that leaves a tenant without a service is a configuration that fails, not bad input.
+   */
+  allowUnserved?: boolean;
+}
+
+export function resolveScenario(scenario: Scenario, options: ResolveOptions = {}): Checked<ResolvedScenario> {
   const seed = options.seed ?? scenario.seed;
   const rows = options.traceRows ?? [];
   const endAt = scenario.durationMs + (scenario.drainMs ?? scenario.durationMs);
@@ -437,7 +455,7 @@ export function resolveScenario(scenario: Scenario, options: { seed?: number; tr
     services.push({ ...service, access: access.value, outages: drawOutages(service, spec.id, scenario.faults, seed, endAt) });
   }
   const generated = generateArrivals(scenario, seed, rows);
-  const references = checkReferences(scenario, rows, users, services, generated, scenario.actions);
+  const references = checkReferences(scenario, rows, users, services, generated, scenario.actions, options.allowUnserved === true);
   // Stable sort (in place: it may hold millions): equal times keep generation order, a total order
   // that does not depend on the engine.
   const arrivals = generated.sort((x, y) => x.at - y.at);

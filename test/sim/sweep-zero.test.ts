@@ -33,6 +33,23 @@ describe('a service count of 0', () => {
     expect(r.stdout).toContain('smallest configuration meeting the expectations: services.ses.count=1\n');
   });
 
+  it('a point that leaves tenants with no service at all fails, naming them, and the sweep goes on', { timeout: 60_000 }, async () => {
+    const file = join(dir, 'only.yaml');
+    // Only invariant violations are gated: without the extra rule, sending nothing would "pass".
+    writeFileSync(file, ['durationMs: 3600000', 'policies: [fair]', 'services: [{ id: ws, intervalMs: 1000, count: 1 }]',
+      'users: [{ id: a }, { id: b }]', 'tasks: [{ at: 0, user: a, recipients: 10 }]', 'expectations: { maxViolations: 0 }', ''].join('\n'));
+    const r = await fairsend('sweep', file, '--vary', 'services.ws.count=0,1', '--out', join(dir, 'only-out'));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  services.ws.count=0: p99 —, 1 of 1 campaigns refused, utilisation (capacity-weighted) 0.0%, misses expectations\n');
+    expect(r.stdout).toContain('smallest configuration meeting the expectations: services.ws.count=1\n');
+    const sweep = JSON.parse(readFileSync(join(dir, 'only-out', 'sweep.json'), 'utf8')) as { points: { pass: boolean; failed: string[] }[] };
+    expect(sweep.points.map((p) => [p.pass, p.failed])).toEqual([[false, ['every tenant has a service (2 have none, e.g. "a")']], [true, []]]);
+    // Outside a sweep the same file with no service is bad input, as before.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('count: 1 }', 'count: 0 }'));
+    expect(await fairsend('validate', file)).toMatchObject({ code: 2, stderr: `error: ${file}: users[0]: user "a" has no usable service (2 user(s) in all); give a service access to it\n` });
+  });
+
   it('refuses a campaign or an action that names the left-out service, saying so', async () => {
     const task = scenario('restricted.yaml', ['tasks: [{ at: 0, user: a, recipients: 10, services: [ses] }]']);
     const action = scenario('action.yaml', ['tasks: [{ at: 0, user: a, recipients: 10 }]', 'actions: [{ at: 1000, kind: pauseService, service: ses }]']);
