@@ -33,7 +33,7 @@ With no runner up, this process applies the command itself.`;
 class InputError extends Error {}
 
 function dbOption(): Option {
-  return new Option('--db <file>', 'SQLite database').default(process.env['FAIRSEND_DB'] ?? DEFAULT_DB);
+  return new Option('--db <file>', 'SQLite database (or $FAIRSEND_DB)').default(process.env['FAIRSEND_DB'] ?? DEFAULT_DB);
 }
 
 function fail(message: string): never {

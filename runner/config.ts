@@ -79,8 +79,8 @@ const userSchema = z.strictObject({
 });
 
 export const runnerConfigSchema = z.strictObject({
-  /** Default sender; a service's `from` or a task's `from` overrides it. */
-  from: sender,
+  /** Default sender (required); a service's `from` or a task's `from` overrides it. */
+  from: z.unknown().refine((v) => v !== undefined, { error: 'is required: the address mail is sent from unless a service or task says otherwise, e.g. "Shop <shop@example.com>"' }).pipe(sender),
   /** Right-hand side of the stable Message-ID; defaults to the domain of `from`. */
   messageIdDomain: z.string().regex(/^[A-Za-z0-9.-]+$/).optional(),
   policy: z.enum(['fair', 'round-robin', 'fifo']).default('fair'),

@@ -30,6 +30,12 @@ describe('parseRunnerConfig', () => {
     ]);
   });
 
+  it('says the sender is required when it is missing, and what it must be when it is wrong', () => {
+    const { from: _from, ...noFrom } = base;
+    expect(() => parseRunnerConfig(noFrom, 'c.yaml')).toThrow('c.yaml: from: is required: the address mail is sent from unless a service or task says otherwise, e.g. "Shop <shop@example.com>"');
+    expect(() => parseRunnerConfig({ ...base, from: 'not an address' }, 'c.yaml')).toThrow('c.yaml: from: must be an address such as shop@example.com or Shop <shop@example.com>');
+  });
+
   it('refuses unknown fields, duplicate ids and access to unknown users', () => {
     expect(() => parseRunnerConfig({ ...base, sevices: [] }, 'c')).toThrow(/c: \(top level\): Unrecognized key: "sevices"/);
     expect(() => parseRunnerConfig({ ...base, services: [base.services[0], base.services[0]] }, 'c')).toThrow('c: services[1].id "smtp1" is used twice');
