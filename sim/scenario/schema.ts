@@ -230,7 +230,11 @@ const actionSchema = z.discriminatedUnion(
   'kind',
   [
     z.strictObject({ at, kind: z.enum(['pauseTask', 'resumeTask', 'cancelTask']), task: id() }),
-    z.strictObject({ at, kind: z.literal('pauseService'), service: id(), resumeAt: durationMs().optional() }),
+    // The engine refuses a resume time that is not after the pause: refused here, naming the field.
+    z.strictObject({ at, kind: z.literal('pauseService'), service: id(), resumeAt: durationMs().optional() })
+      .superRefine((a, ctx) => {
+        if (a.resumeAt !== undefined && a.resumeAt <= a.at) ctx.addIssue({ code: 'custom', path: ['resumeAt'], input: a.resumeAt, message: `must be after the action's at (${a.at})` });
+      }),
     z.strictObject({ at, kind: z.enum(['resumeService', 'disableService']), service: id() }),
     z.strictObject({ at, kind: z.literal('grantQuota'), user: id(), amount: posInt(MAX_QUOTA) }),
     z.strictObject({ at, kind: z.enum(['suspendUser', 'resumeUser']), user: id() }),
@@ -275,7 +279,7 @@ export const scenarioSchema = z.strictObject({
   durationMs: posInt(MAX_DURATION_MS),
   drainMs: durationMs().optional(),
   // A policy listed twice would run twice and write one event log over the other.
-  policies: z.array(z.enum(POLICIES, { error: `must be one of ${POLICIES.join(', ')}` })).min(1)
+  policies: z.array(z.enum(POLICIES, { error: `must be one of ${POLICIES.join(', ')}` })).min(1, { error: `must name at least one policy (${POLICIES.join(', ')})` })
     .refine((p) => new Set(p).size === p.length, { error: 'must not name a policy twice' })
     .default(['fair', 'round-robin', 'fifo']),
   engine: engineSchema.optional(),

@@ -43,6 +43,15 @@ describe('scenario messages', () => {
     expect(validateScenario({ ...base, users: [], services: [{ id: 's', intervalMs: 5 }], userGroups: [drawn] }).ok).toBe(true);
   });
 
+  it('a service paused until before the pause, and an empty list of policies, name the field and say what is wanted', () => {
+    const doc = { ...base, policies: [], services: [{ id: 's', intervalMs: 5 }], actions: [{ at: 5000, kind: 'pauseService', service: 's', resumeAt: 1000 }] };
+    expect(validateScenario(doc)).toEqual({ ok: false, errors: [
+      'policies must name at least one policy (fair, round-robin, fifo), got []',
+      "actions[0].resumeAt must be after the action's at (5000), got 1000",
+    ] });
+    expect(validateScenario({ ...doc, policies: ['fair'], actions: [{ ...doc.actions[0], resumeAt: 5001 }] }).ok).toBe(true);
+  });
+
   it('a value out of range is reported once', () => {
     expect(validateScenario({ ...base, durationMs: 1e20, services: [{ id: 's', intervalMs: 5 }] }))
       .toEqual({ ok: false, errors: ['durationMs must be an integer from 1 to 31622400000, got 100000000000000000000'] });
