@@ -104,6 +104,13 @@ const MAX_QUOTA = 1e12;
 /** Longest `Outcome.detail` kept (an SMTP reply is a few hundred characters). */
 const MAX_DETAIL_LENGTH = 4096;
 
+/** The fields each command's argument object may have (see checkObject). */
+const SERVICE_FIELDS = ['id', 'intervalMs', 'windows', 'concurrency', 'access'] as const satisfies readonly (keyof ServiceSpec)[];
+const PATCH_FIELDS = ['intervalMs', 'windows', 'concurrency', 'access'] as const satisfies readonly (keyof ServicePatch)[];
+const USER_FIELDS = ['id', 'quota', 'weight'] as const satisfies readonly (keyof UserSpec)[];
+const USER_PATCH_FIELDS = ['weight'] as const;
+const TASK_FIELDS = ['id', 'user', 'recipients', 'startAt', 'maxLatenessMs', 'weight', 'services'] as const satisfies readonly (keyof TaskSpec)[];
+
 /** Entries in the engine's cache of recently dispatched tasks (a power of two). */
 const RECENT_BITS = 12;
 const RECENT_SLOTS = 1 << RECENT_BITS;
@@ -208,7 +215,7 @@ export class Engine {
   // ----- services --------------------------------------------------------------------------
 
   addService(now: number, given: ServiceSpec): Result<void> {
-    const bad = this.checkTime(now) ?? this.checkObject('service', given);
+    const bad = this.checkTime(now) ?? this.checkObject('service', given, SERVICE_FIELDS);
     if (bad) return bad;
     const spec = serviceFields(given);
     const idBad = idProblem('id', spec.id);
@@ -232,7 +239,7 @@ export class Engine {
   }
 
   updateService(now: number, id: string, patch: ServicePatch): Result<void> {
-    const bad = this.checkTime(now) ?? this.checkObject('patch', patch);
+    const bad = this.checkTime(now) ?? this.checkObject('patch', patch, PATCH_FIELDS);
     if (bad) return bad;
     const s = this.services.get(id);
     if (!s) return this.unknown('UNKNOWN_SERVICE', 'service', id);
@@ -301,7 +308,7 @@ export class Engine {
   // ----- users -----------------------------------------------------------------------------
 
   addUser(now: number, given: UserSpec): Result<void> {
-    const bad = this.checkTime(now) ?? this.checkObject('user', given);
+    const bad = this.checkTime(now) ?? this.checkObject('user', given, USER_FIELDS);
     if (bad) return bad;
     const spec: UserSpec = { id: given.id, quota: given.quota, weight: given.weight };
     const idBad = idProblem('id', spec.id);
@@ -320,7 +327,7 @@ export class Engine {
   }
 
   updateUser(now: number, id: string, patch: { readonly weight?: number }): Result<void> {
-    const bad = this.checkTime(now) ?? this.checkObject('patch', patch);
+    const bad = this.checkTime(now) ?? this.checkObject('patch', patch, USER_PATCH_FIELDS);
     if (bad) return bad;
     const u = this.users.get(id);
     if (!u) return this.unknown('UNKNOWN_USER', 'user', id);
@@ -367,7 +374,7 @@ export class Engine {
   // ----- tasks -----------------------------------------------------------------------------
 
   createTask(now: number, given: TaskSpec): Result<TaskCreated> {
-    const bad = this.checkTime(now) ?? this.checkObject('task', given);
+    const bad = this.checkTime(now) ?? this.checkObject('task', given, TASK_FIELDS);
     if (bad) return bad;
     // Each field is read once (getters and inherited fields too): what is checked is what is used.
     const spec: TaskSpec = {
@@ -1125,9 +1132,19 @@ export class Engine {
     return s === undefined ? this.unknown('UNKNOWN_SERVICE', 'service', id) : ok(s);
   }
 
-  private checkObject(name: string, value: unknown): Result<never> | null {
+  /**
+   * An argument object; with `fields`, an own field outside them is refused (a misspelt
+   * `intervalMS` would otherwise be ignored and the service keep its old pace). Outcomes are not
+   * checked this way: `report` runs once per send.
+   */
+  private checkObject(name: string, value: unknown, fields?: readonly string[]): Result<never> | null {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return refuse('INVALID_ARGUMENT', `${name} must be an object, got ${describe(value)}`);
+    }
+    if (fields !== undefined) {
+      for (const key of Object.keys(value)) {
+        if (!fields.includes(key)) return refuse('INVALID_ARGUMENT', `${name} has an unknown field '${key}' (it takes ${fields.join(', ')})`, key);
+      }
     }
     return null;
   }

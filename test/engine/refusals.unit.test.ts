@@ -116,6 +116,20 @@ describe('bad arguments are refused and change nothing', () => {
     expectRefused(e, (x) => x.createTask(1, { id: '', user: 'bob', recipients: 1 }), 'INVALID_ARGUMENT', 'task: id must be a non-empty string, got ""', 'id');
   });
 
+  it('unknown fields of a spec or a patch (a misspelt field would otherwise be ignored)', () => {
+    const e = setup();
+    const bad = <T>(value: T): T => value;
+    expectRefused(e, (x) => x.updateService(1, 'smtp', bad({ intervalMS: 5 } as never)), 'INVALID_ARGUMENT', "patch has an unknown field 'intervalMS' (it takes intervalMs, windows, concurrency, access)", 'intervalMS');
+    expectRefused(e, (x) => x.addService(1, bad({ id: 'x', intervalMs: 5, acess: ['bob'] } as never)), 'INVALID_ARGUMENT', "service has an unknown field 'acess' (it takes id, intervalMs, windows, concurrency, access)", 'acess');
+    expectRefused(e, (x) => x.addUser(1, bad({ id: 'x', qouta: 5 } as never)), 'INVALID_ARGUMENT', "user has an unknown field 'qouta' (it takes id, quota, weight)", 'qouta');
+    expectRefused(e, (x) => x.updateUser(1, 'bob', bad({ weight: 2, quota: 5 } as never)), 'INVALID_ARGUMENT', "patch has an unknown field 'quota' (it takes weight)", 'quota');
+    expectRefused(e, (x) => x.createTask(1, bad({ id: 't', user: 'bob', recipients: 1, service: ['smtp'] } as never)), 'INVALID_ARGUMENT', "task has an unknown field 'service' (it takes id, user, recipients, startAt, maxLatenessMs, weight, services)", 'service');
+    // Fields inherited from a prototype are read as before; only own fields are checked.
+    const inherited = Object.create({ weight: 3 }) as { weight?: number };
+    expect(e.updateUser(1, 'bob', inherited).ok).toBe(true);
+    expect(e.status().users.find((u) => u.id === 'bob')!.weight).toBe(3);
+  });
+
   it('empty and invalid recipient lists', () => {
     const e = setup();
     expectRefused(e, (x) => x.createTask(1, { id: 't', user: 'bob', recipients: [] }), 'NO_VALID_RECIPIENTS', "task 't' has no valid recipient (0 given, 0 invalid, 0 duplicate)", 'recipients');
