@@ -5,11 +5,16 @@ import { badge, figure, htmlPage, htmlTable } from './html-page.ts';
 import { comparisonChart, completionCdfChart, queueDepthChart, shareChart, throughputChart, THROUGHPUT_LINES_MAX } from './report-charts.ts';
 import type { PolicyMetrics, ReportInput, ViolationReport } from './report-input.ts';
 import { NOT_CHECKED, VIOLATION_EVENTS_SHOWN } from './report-markdown.ts';
-import { actionTable, comparisonTable, jainText, outcomeTable, refusalNote, serviceTable, userTable, USER_ROWS_MAX } from './report-tables.ts';
+import { actionTable, comparisonNote, comparisonTable, jainText, outcomeTable, refusalNote, serviceTable, userTable, USER_ROWS_MAX } from './report-tables.ts';
 import type { Table } from './report-tables.ts';
 
 export function tableHtml(table: Table): string {
   return htmlTable(table.headers, table.rows.map((r) => r.map(escapeHtml)), table.numeric);
+}
+
+function comparisonNoteHtml(input: ReportInput): string {
+  const note = comparisonNote(input.policies);
+  return note === null ? '' : `<p class="note">${escapeHtml(note)}</p>`;
 }
 
 export function renderReportHtml(input: ReportInput): string {
@@ -19,6 +24,7 @@ export function renderReportHtml(input: ReportInput): string {
     expectations(input),
     '<h2>Policy comparison</h2>',
     tableHtml(comparisonTable(input.policies)),
+    comparisonNoteHtml(input),
     figure('Campaign completion time by policy', comparisonChart(input.policies), 'From creation (or scheduled start) to the last recipient\'s final outcome; the maximum is in the table above.'),
     figure('Completion-time CDF', completionCdfChart(input.policies), 'Fraction of campaigns finished within a given time (log time axis); further left and higher is better.'),
     figure('Share of sends per user', shareChart(input.policies), 'Each dot is a user. On the dashed line a user got exactly its max-min fair share.'),

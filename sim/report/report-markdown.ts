@@ -2,7 +2,7 @@
 import { escapeMarkdownCell } from './escape-html.ts';
 import { formatCompact, formatDuration } from './format.ts';
 import type { PolicyMetrics, ReportInput, ViolationReport } from './report-input.ts';
-import { actionTable, comparisonTable, outcomeTable, refusalNote, serviceTable, userTable, USER_ROWS_MAX } from './report-tables.ts';
+import { actionTable, comparisonNote, comparisonTable, outcomeTable, refusalNote, serviceTable, userTable, USER_ROWS_MAX } from './report-tables.ts';
 import type { Table } from './report-tables.ts';
 
 /** Offending events shown per violation: the first few are what a reader needs to start debugging. */
@@ -22,6 +22,8 @@ export function renderReportMarkdown(input: ReportInput): string {
   out.push(`Seed \`${oneLine(String(input.seed))}\`${input.facts?.length ? ` · ${input.facts.map(oneLine).join(' · ')}` : ''}`, '');
   out.push(...expectationSection(input), '');
   out.push('## Policy comparison', '', markdownTable(comparisonTable(input.policies)), '');
+  const note = comparisonNote(input.policies);
+  if (note !== null) out.push(note, '');
   out.push('### Outcomes', '', markdownTable(outcomeTable(input.policies)), '');
   for (const p of input.policies) out.push(...policySection(p));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';

@@ -39,6 +39,20 @@ export function comparisonTable(policies: readonly PolicyMetrics[]): Table {
   return { headers, numeric: headers.map((_, i) => i > 0), rows };
 }
 
+/**
+ * What a '—' in the comparison table means, when there is one: a percentile the campaigns never
+ * reached (some never completed), or no Jain's index because nothing was sent. Null otherwise.
+ */
+export function comparisonNote(policies: readonly PolicyMetrics[]): string | null {
+  const unreached = policies.some((p) => [p.campaigns.completionMs.p50, p.campaigns.completionMs.p90, p.campaigns.completionMs.p99, p.campaigns.completionMs.max, p.campaigns.firstSendMs.p99].includes(null));
+  const unsent = policies.some((p) => p.outcomes.sent === 0);
+  if (!unreached && !unsent) return null;
+  const parts = [];
+  if (unreached) parts.push('not reached: more campaigns never completed than the percentile leaves out (unfinished at the end, or refused at creation for lack of capacity); Max is — as soon as one never completed');
+  if (unsent) parts.push("with nothing sent there is no share to judge, so no Jain's index");
+  return `— : ${parts.join('; ')}.`;
+}
+
 /** Jain's index, or '—' when nothing was sent: with no sends there is no share to judge. */
 export function jainText(p: PolicyMetrics): string {
   return p.outcomes.sent === 0 ? '—' : formatRatio(p.fairness.jainIndex);

@@ -207,3 +207,18 @@ describe('axes for long-tailed and fractional data', () => {
     expect(s.ticks.map(s.format)).toEqual(['0.0%', '0.5%', '1.0%', '1.5%', '2.0%', '2.5%', '3.0%', '3.5%', '4.0%']);
   });
 });
+
+describe('the policy comparison', () => {
+  it('explains a — under the table only when one is there', () => {
+    const input = sampleReportInput();
+    for (const p of input.policies) p.campaigns.completionMs.max = 1000;
+    const clean = renderReport(input);
+    expect(clean.markdown).not.toContain('— : ');
+    expect(clean.html).not.toContain('<p class="note">— : ');
+    input.policies[1]!.campaigns.completionMs.max = null;
+    const { markdown, html } = renderReport(input);
+    const note = '— : not reached: more campaigns never completed than the percentile leaves out (unfinished at the end, or refused at creation for lack of capacity); Max is — as soon as one never completed.';
+    expect(markdown).toContain(`\n\n${note}\n`);
+    expect(html).toContain(`<p class="note">${escapeHtml(note)}</p>`);
+  });
+});
