@@ -57,6 +57,16 @@ function parseText(text: string, fileName: string): unknown {
 
 const MAX_ALIAS_COUNT = 100;
 
+/** "line L, column C: " for the character offset V8 puts in a JSON syntax error, as YAML errors say. */
+function jsonPosition(text: string, message: string): string {
+  const m = /at position (\d+)/.exec(message);
+  if (m === null) return '';
+  const offset = Math.min(Number(m[1]), text.length);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}: `;
+}
+
 /**
  * Parses scenario text; YAML is a superset of JSON, but JSON files get JSON's sharper errors.
  * Every failure of hostile input is a refusal naming the file: the yaml package throws a
@@ -74,7 +84,7 @@ export function parseScenarioText(text: string, fileName: string): Checked<unkno
       const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       return { ok: false, errors: [`${fileName}: ${where}: ${/call stack/i.test(message) ? NESTING_MESSAGE : message}`] };
     }
-    if (err instanceof SyntaxError) return { ok: false, errors: [`${fileName}: malformed JSON: ${err.message}`] };
+    if (err instanceof SyntaxError) return { ok: false, errors: [`${fileName}: ${jsonPosition(text, err.message)}malformed JSON: ${err.message}`] };
     // The yaml package reports alias problems (a bomb, an alias before its anchor) as ReferenceErrors.
     if (err instanceof ReferenceError && /alias/i.test(err.message)) {
       const bomb = /excessive alias count/i.test(err.message) ? `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses): ` : '';

@@ -52,6 +52,9 @@ describe('scenario validation', () => {
     const badJson = parseScenarioText('{"durationMs": }', 'x.json');
     expect(badJson.ok).toBe(false);
     if (!badJson.ok) expect(badJson.errors[0]).toMatch(/^x\.json: malformed JSON: /);
+    // Where V8 gives the character offset, it is turned into a line and column, as for YAML.
+    expect(parseScenarioText('{\n  "a": 1,\n  "b": 2,\n}', 'x.json'))
+      .toEqual({ ok: false, errors: ['x.json: line 4, column 1: malformed JSON: Expected double-quoted property name in JSON at position 22'] });
   });
 
   it('accepts the built-in default scenario', () => {
