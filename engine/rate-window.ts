@@ -12,12 +12,16 @@ export type WindowSpec =
   | { readonly kind: 'fixed'; readonly limit: number; readonly periodMs: number; readonly timeZone?: string };
 
 const MAX_PERIOD_MS = 31 * 86_400_000;
+const WINDOW_FIELDS: readonly string[] = ['kind', 'limit', 'periodMs', 'timeZone'];
 const MAX_LIMIT = 1_000_000_000;
 
 /** Returns an English problem description, or null when the window is valid. */
 export function windowProblem(w: unknown): string | null {
   if (typeof w !== 'object' || w === null) return 'must be an object';
   const spec = w as Record<string, unknown>;
+  // A misspelt field (`timezone`) would otherwise be dropped, and a calendar day cut in UTC.
+  const unknown = Object.keys(spec).find((k) => !WINDOW_FIELDS.includes(k));
+  if (unknown !== undefined) return `${unknown} is not a window field (a window takes ${WINDOW_FIELDS.join(', ')})`;
   if (spec.kind !== 'rolling' && spec.kind !== 'fixed') return `kind must be 'rolling' or 'fixed', got ${describe(spec.kind)}`;
   if (!Number.isSafeInteger(spec.limit) || (spec.limit as number) < 1 || (spec.limit as number) > MAX_LIMIT) {
     return `limit must be an integer from 1 to ${MAX_LIMIT}, got ${String(spec.limit)}`;

@@ -124,6 +124,10 @@ describe('bad arguments are refused and change nothing', () => {
     expectRefused(e, (x) => x.addUser(1, bad({ id: 'x', qouta: 5 } as never)), 'INVALID_ARGUMENT', "user has an unknown field 'qouta' (it takes id, quota, weight)", 'qouta');
     expectRefused(e, (x) => x.updateUser(1, 'bob', bad({ weight: 2, quota: 5 } as never)), 'INVALID_ARGUMENT', "patch has an unknown field 'quota' (it takes weight)", 'quota');
     expectRefused(e, (x) => x.createTask(1, bad({ id: 't', user: 'bob', recipients: 1, service: ['smtp'] } as never)), 'INVALID_ARGUMENT', "task has an unknown field 'service' (it takes id, user, recipients, startAt, maxLatenessMs, weight, services)", 'service');
+    // Inside a window too: a misspelt timeZone would have cut calendar days in UTC.
+    const window = { kind: 'fixed', limit: 2, periodMs: 86_400_000, timezone: 'Asia/Tokyo' };
+    expectRefused(e, (x) => x.addService(1, bad({ id: 'x', intervalMs: 5, windows: [window] } as never)), 'INVALID_ARGUMENT', "service 'x': windows[0].timezone is not a window field (a window takes kind, limit, periodMs, timeZone)", 'windows[0]');
+    expectRefused(e, (x) => x.updateService(1, 'smtp', bad({ windows: [window] } as never)), 'INVALID_ARGUMENT', "service 'smtp': windows[0].timezone is not a window field (a window takes kind, limit, periodMs, timeZone)", 'windows[0]');
     // Fields inherited from a prototype are read as before; only own fields are checked.
     const inherited = Object.create({ weight: 3 }) as { weight?: number };
     expect(e.updateUser(1, 'bob', inherited).ok).toBe(true);
