@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { renderSweepReport, refusedText, formatDuration, formatRatio } from './report/index.ts';
+import { renderSweepReport, refusedText, formatDuration, formatRatio, jainText } from './report/index.ts';
 import type { ExpectationResult, PolicyMetrics, SweepPoint } from './report/index.ts';
 import { DEFAULT_SCENARIO, POLICIES, openScenarioDocument, openScenarioFile, readScenarioDocument, resolvedView, scenarioJsonSchema, unservedUsers } from './scenario/index.ts';
 import type { Checked, OpenedScenario, PolicyName, ResolvedScenario, Scenario } from './scenario/index.ts';
@@ -130,7 +130,8 @@ function policyLine(m: PolicyMetrics): string {
     campaignsText(m).padEnd(56),
     `p50 ${formatDuration(c.completionMs.p50)}`.padEnd(14),
     `p99 ${formatDuration(c.completionMs.p99)}`.padEnd(14),
-    `Jain ${formatRatio(m.fairness.jainIndex)}`.padEnd(12),
+    // As the report says it: with nothing sent there is no share to judge.
+    `Jain ${jainText(m)}`.padEnd(12),
     `${m.outcomes.sent} sent`.padEnd(14),
     `violations ${m.violationCount}`.padEnd(14),
     `${m.sendsPerSecond} sends/s`,
@@ -319,7 +320,7 @@ function sweepCommand(file: string, flags: SweepFlags): number {
     const run = runScenario(resolved, { policies: [chosen], hashEvents: false });
     const m = run.report.policies[0]!;
     const unserved = unservedUsers(resolved);
-    const shutOut = unserved.length === 0 ? [] : [`every tenant has a service (${unserved.length} have none, e.g. "${unserved[0]}")`];
+    const shutOut = unserved.length === 0 ? [] : [`every tenant has a service (${unserved.length} ${unserved.length === 1 ? 'has' : 'have'} none, e.g. "${unserved[0]}")`];
     const point: SweepPoint = {
       values: combos[i]!.map((value, k) => ({ path: vars[k]!.path, value })),
       p99CompletionMs: m.campaigns.completionMs.p99,

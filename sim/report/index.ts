@@ -1,6 +1,7 @@
 export { renderReport } from './render-report.ts';
 export { renderSweepReport, refusedText } from './render-sweep-report.ts';
 export { THROUGHPUT_LINES_MAX } from './report-charts.ts';
+export { jainText } from './report-tables.ts';
 export { escapeHtml } from './escape-html.ts';
 export { formatCount, formatDuration, formatPercent, formatRatio } from './format.ts';
 export { refusedTotal } from './report-tables.ts';

@@ -48,7 +48,8 @@ export function comparisonNote(policies: readonly PolicyMetrics[]): string | nul
   const unsent = policies.some((p) => p.outcomes.sent === 0);
   if (!unreached && !unsent) return null;
   const parts = [];
-  if (unreached) parts.push('not reached: more campaigns never completed than the percentile leaves out (unfinished at the end, or refused at creation for lack of capacity); Max is — as soon as one never completed');
+  const noneCreated = policies.some((p) => p.campaigns.created === 0);
+  if (unreached) parts.push(noneCreated ? 'no campaign was created (all were refused at creation), or too many never completed' : 'not reached: more campaigns never completed than the percentile leaves out (unfinished at the end, or refused at creation for lack of capacity); Max is — as soon as one never completed');
   if (unsent) parts.push("with nothing sent there is no share to judge, so no Jain's index");
   return `— : ${parts.join('; ')}.`;
 }

@@ -89,6 +89,16 @@ describe.concurrent('refused campaigns', () => {
     expect(r.stderr).toBe('expectation failed: campaigns refused at creation ≤ 0 [fair]: 2\n');
     expect(json(join(dir, 'refused', 'summary.json')).policies[0].campaigns.refused).toEqual({ SERVICE_QUOTA_EXHAUSTED: 2 });
   });
+
+  it('prints no Jain\'s index when nothing was sent, as the report says', async () => {
+    const file = join(dir, 'nothing-sent.yaml');
+    writeFileSync(file, ['durationMs: 3600000', 'policies: [fair]', 'services: [{ id: s, intervalMs: 10 }]',
+      'users: [{ id: a, quota: 0 }]', 'tasks: [{ at: 0, user: a, recipients: 5 }]', ''].join('\n'));
+    const r = await fairsend('sim', file, '--out', join(dir, 'nothing-sent'), '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\n {2}fair +0 of 1 campaigns done, 0 unfinished, 1 refused .* Jain — +0 sent /);
+    expect(readFileSync(join(dir, 'nothing-sent', 'report.md'), 'utf8')).toContain("Nothing was sent, so there is no share to judge: no Jain's index.");
+  });
 });
 
 describe.concurrent('bad input', () => {

@@ -221,4 +221,12 @@ describe('the policy comparison', () => {
     expect(markdown).toContain(`\n\n${note}\n`);
     expect(html).toContain(`<p class="note">${escapeHtml(note)}</p>`);
   });
+
+  it('says so when no campaign was created at all, rather than blaming unfinished ones', () => {
+    const input = sampleReportInput();
+    const p = input.policies[0]!;
+    p.campaigns.created = 0;
+    p.campaigns.completionMs.p99 = null;
+    expect(renderReport(input).markdown).toContain('\n— : no campaign was created (all were refused at creation), or too many never completed.\n');
+  });
 });
