@@ -27,6 +27,11 @@ function showValue(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** How a type zod expected reads in a message about a scenario file. */
+const EXPECTED: Readonly<Record<string, string>> = {
+  array: 'a list', object: 'a mapping of fields', string: 'a string', number: 'a number', boolean: 'true or false',
+};
+
 /**
  * One message per zod issue, phrased "<path> <message>, got <value>"; each message once (1e20 for
  * an integer up to N fails both "integer" and "at most N", which share one wording).
@@ -36,6 +41,10 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
     const path = formatPath(issue.path);
     if (issue.path.length === 0 && issue.code === 'invalid_type') return `the file must hold a scenario (a mapping of fields), got ${showValue(issue.input)}`;
     if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    // zod's own wording ("Invalid input: expected array, received null") where no field has its own.
+    if (issue.code === 'invalid_type' && issue.input !== undefined && issue.message.startsWith('Invalid input') && issue.expected in EXPECTED) {
+      return `${path} must be ${EXPECTED[issue.expected]}, got ${showValue(issue.input)}`;
+    }
     if (issue.input === undefined) return `${path} is required (${issue.message})`;
     return `${path} ${issue.message}, got ${showValue(issue.input)}`;
   }))];

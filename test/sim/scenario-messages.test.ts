@@ -52,6 +52,13 @@ describe('scenario messages', () => {
     expect(validateScenario({ ...doc, policies: ['fair'], actions: [{ ...doc.actions[0], resumeAt: 5001 }] }).ok).toBe(true);
   });
 
+  it('a list or a mapping given as something else says which it must be', () => {
+    expect(validateScenario({ ...base, policies: null, services: [{ id: 's', intervalMs: 5 }], faults: 5 })).toEqual({ ok: false, errors: [
+      'policies must be a list, got null',
+      'faults must be a mapping of fields, got 5',
+    ] });
+  });
+
   it('a value out of range is reported once', () => {
     expect(validateScenario({ ...base, durationMs: 1e20, services: [{ id: 's', intervalMs: 5 }] }))
       .toEqual({ ok: false, errors: ['durationMs must be an integer from 1 to 31622400000, got 100000000000000000000'] });
