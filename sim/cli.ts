@@ -304,8 +304,8 @@ function sweepCommand(file: string, flags: SweepFlags): number {
   const pointScenarios = combos.map((combo) => {
     let d: unknown = doc;
     combo.forEach((value, k) => { d = must(setPath(d, vars[k]!.path, value)); });
-    // A point may leave tenants without a service (`--vary services.x.count=0,…`): that point fails.
-    const o = openScenarioDocument(d, baseDir, seed, { allowUnserved: true });
+    // A point may leave services out (`--vary services.x.count=0,…`): a configuration that fails.
+    const o = openScenarioDocument(d, baseDir, seed, { sweepPoint: true });
     if (!o.ok) throw new BadInput(o.errors.map((e) => `${file} with ${combo.map((v, k) => `${vars[k]!.path}=${v}`).join(' ')}: ${e}`));
     const engine = setUpEngine(o.value.resolved, o.value.resolved.policies[0]!, () => {});
     if (!engine.ok) throw new BadInput(engine.errors.map((e) => `${file} with ${combo.map((v, k) => `${vars[k]!.path}=${v}`).join(' ')}: ${e}`));

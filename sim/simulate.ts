@@ -192,6 +192,11 @@ function report(engine: Engine, rec: Recorder, now: number, c: Completion): void
 }
 
 function createTask(engine: Engine, rec: Recorder, a: ResolvedScenario['arrivals'][number], now: number): void {
+  // Restricted to services a sweep point left out (see Arrival.services): nothing can send it.
+  if (a.services !== undefined && a.services.length === 0) {
+    rec.refusal('NO_AVAILABLE_SERVICE', a.user, a.recipients);
+    return;
+  }
   const r = engine.createTask(now, {
     id: a.id, user: a.user, recipients: a.recipients,
     ...(a.startAt === undefined ? {} : { startAt: a.startAt }),

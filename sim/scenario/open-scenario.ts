@@ -31,10 +31,10 @@ function readTrace(scenario: Scenario, baseDir: string): Checked<TraceRow[]> {
 }
 
 /**
- * Validates and resolves a parsed document; `baseDir` anchors a relative trace path. `allowUnserved`
+ * Validates and resolves a parsed document; `baseDir` anchors a relative trace path. `sweepPoint`
  * is for sweeps (see ResolveOptions).
  */
-export function openScenarioDocument(doc: unknown, baseDir: string, seed?: number, options: { allowUnserved?: boolean } = {}): Checked<OpenedScenario> {
+export function openScenarioDocument(doc: unknown, baseDir: string, seed?: number, options: { sweepPoint?: boolean } = {}): Checked<OpenedScenario> {
   const valid = validateScenario(doc);
   if (!valid.ok) return valid;
   const rows = readTrace(valid.value, baseDir);

@@ -52,7 +52,11 @@ export interface Arrival {
   startAt?: number;
   maxLatenessMs?: number;
   weight?: number;
-  /** The services it is restricted to (resolved ids), if any. */
+  /**
+   * The services it is restricted to (resolved ids), if any. Empty only in a sweep point that left
+   * out every service it names: no service can send it, and the simulator refuses it as the engine
+   * refuses a campaign no service can take (NO_AVAILABLE_SERVICE).
+   */
   services?: string[];
 }
 
@@ -253,6 +257,7 @@ function resolveRestrictions(
   names: readonly { baseId: string; id: string }[],
   services: readonly ResolvedService[],
   arrivals: Arrival[],
+  sweepPoint: boolean,
 ): Checked<void> {
   const byName = new Map<string, string[]>();
   for (const { baseId, id } of names) {
@@ -269,6 +274,7 @@ function resolveRestrictions(
     const ids = new Set<string>();
     for (const [j, name] of task.names.entries()) {
       const found = byName.get(name);
+      if (found === undefined && sweepPoint && leftOut(scenario, name)) continue;
       if (found === undefined) return fail(`${task.at(j)} names ${unknownService(scenario, name)}`);
       for (const id of found) {
         const access = byId.get(id)!.access;
@@ -348,7 +354,7 @@ export function unservedUsers(s: { readonly users: readonly ResolvedUser[]; read
 
 function checkReferences(
   scenario: Scenario, rows: readonly TraceRow[], users: readonly ResolvedUser[], services: readonly ResolvedService[],
-  arrivals: readonly Arrival[], actions: readonly ActionSpec[], allowUnserved: boolean,
+  arrivals: readonly Arrival[], actions: readonly ActionSpec[], sweepPoint: boolean,
 ): string[] {
   const errors: string[] = [];
   const userIds = new Set<string>();
@@ -357,7 +363,7 @@ function checkReferences(
     userIds.add(u.id);
   }
   const unserved = unservedUsers({ users, services });
-  if (unserved.length > 0 && !allowUnserved) {
+  if (unserved.length > 0 && !sweepPoint) {
     const first = users.findIndex((u) => u.id === unserved[0]);
     errors.push(`${userOrigin(scenario, users, first)}: user "${unserved[0]}" has no usable service (${unserved.length} user(s) in all); give a service access to it`);
   }
@@ -369,7 +375,9 @@ function checkReferences(
   const serviceIds = new Set(services.map((s) => s.id));
   actions.forEach((a, i) => {
     if ('task' in a && !taskIds.has(a.task)) errors.push(`actions[${i}].task names unknown task "${a.task}"`);
-    if ('service' in a && !serviceIds.has(a.service)) errors.push(`actions[${i}].service names ${unknownService(scenario, a.service)}`);
+    if ('service' in a && !serviceIds.has(a.service) && !(sweepPoint && leftOut(scenario, a.service))) {
+      errors.push(`actions[${i}].service names ${unknownService(scenario, a.service)}`);
+    }
     if ('user' in a && !userIds.has(a.user)) errors.push(`actions[${i}].user names unknown user "${a.user}"`);
   });
   return errors.slice(0, 20);
@@ -422,10 +430,13 @@ export interface ResolveOptions {
   seed?: number;
   traceRows?: readonly TraceRow[];
   /**
-   * Accept users that no service is open to (their campaigns are refused at creation). A sweep
-   * point that leaves a tenant without a service is a configuration that fails, not bad input.
+   * The scenario is one point of a sweep, which may leave services out (`count: 0`): a configuration
+   * that fails, not bad input. Users no service is open to are accepted (their campaigns are
+   * refused at creation); a task restriction drops the left-out services it names (with none left,
+   * the campaign is refused, see `Arrival.services`); an action on a left-out service stays, and the
+   * engine refuses it when its time comes (the report lists it).
    */
-  allowUnserved?: boolean;
+  sweepPoint?: boolean;
 }
 
 export function resolveScenario(scenario: Scenario, options: ResolveOptions = {}): Checked<ResolvedScenario> {
@@ -455,11 +466,12 @@ export function resolveScenario(scenario: Scenario, options: ResolveOptions = {}
     services.push({ ...service, access: access.value, outages: drawOutages(service, spec.id, scenario.faults, seed, endAt) });
   }
   const generated = generateArrivals(scenario, seed, rows);
-  const references = checkReferences(scenario, rows, users, services, generated, scenario.actions, options.allowUnserved === true);
+  const sweepPoint = options.sweepPoint === true;
+  const references = checkReferences(scenario, rows, users, services, generated, scenario.actions, sweepPoint);
   // Stable sort (in place: it may hold millions): equal times keep generation order, a total order
   // that does not depend on the engine.
   const arrivals = generated.sort((x, y) => x.at - y.at);
-  const restricted = resolveRestrictions(scenario, rows, expanded.value.map(({ spec, service }) => ({ baseId: spec.id, id: service.id })), services, arrivals);
+  const restricted = resolveRestrictions(scenario, rows, expanded.value.map(({ spec, service }) => ({ baseId: spec.id, id: service.id })), services, arrivals, sweepPoint);
   if (!restricted.ok) return restricted;
   if (references.length > 0) return { ok: false, errors: references };
   const actions = [...scenario.actions].sort((a, b) => a.at - b.at);
@@ -484,8 +496,13 @@ export function resolveScenario(scenario: Scenario, options: ResolveOptions = {}
   };
 }
 
+/** Whether a service name that resolved to nothing is one left out with `count: 0`. */
+function leftOut(scenario: Scenario, name: string): boolean {
+  const spec = scenario.services.find((s) => s.id === name || (s.count > 1 && name.startsWith(`${s.id}-`)));
+  return spec !== undefined && spec.count === 0;
+}
+
 /** How to name a service id that resolved to nothing: unknown, or left out with `count: 0`. */
 function unknownService(scenario: Scenario, name: string): string {
-  const spec = scenario.services.find((s) => s.id === name || (s.count > 1 && name.startsWith(`${s.id}-`)));
-  return spec !== undefined && spec.count === 0 ? `service "${name}", which has count 0 (left out)` : `unknown service "${name}"`;
+  return leftOut(scenario, name) ? `service "${name}", which has count 0 (left out)` : `unknown service "${name}"`;
 }
