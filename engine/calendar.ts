@@ -115,6 +115,20 @@ function dayStart(t: number, timeZone: string): number {
  * short (Lord Howe) is a 30-minute period.
  */
 export function zonedPeriod(t: number, unit: CalendarUnit, timeZone: string): Period {
+  // Windows ask about the same period again and again (every start of every service that has the
+  // window); reading the zone's rules costs several Intl calls, so the last period per zone and unit
+  // is kept. A pure memo: the answer for a given t never changes.
+  const key = `${unit} ${timeZone}`;
+  const last = lastPeriods.get(key);
+  if (last !== undefined && last.start <= t && t < last.end) return last;
+  const period = computeZonedPeriod(t, unit, timeZone);
+  lastPeriods.set(key, period);
+  return period;
+}
+
+const lastPeriods = new Map<string, Period>();
+
+function computeZonedPeriod(t: number, unit: CalendarUnit, timeZone: string): Period {
   if (unit === 'hour') {
     const l = localTime(t, timeZone);
     const intoHourMs = (l.minute * 60 + l.second) * 1000 + (((t % 1000) + 1000) % 1000);

@@ -80,6 +80,27 @@ describe('calendar periods in a time zone', suiteOptions, () => {
     });
   }
 
+  it('walking minute by minute across changes (the last period is remembered), every answer is still exact', () => {
+    const wrong: unknown[] = [];
+    let checked = 0;
+    for (const zone of ['America/Havana', 'Australia/Lord_Howe'] as const) {
+      for (const change of CHANGES.get(zone)!) {
+        for (let t = change - 3 * HOUR; t < change + 3 * HOUR; t += 60_000) {
+          for (const [unit, periodMs] of [['day', DAY], ['hour', HOUR]] as const) {
+            const { start, end } = zonedPeriod(t, unit, zone);
+            const key = fixedPeriodKey(t, periodMs, zone);
+            const exact = start <= t && t < end && fixedPeriodKey(start, periodMs, zone) === key && fixedPeriodKey(start - 1, periodMs, zone) !== key
+              && fixedPeriodKey(end - 1, periodMs, zone) === key && fixedPeriodKey(end, periodMs, zone) !== key;
+            checked += 1;
+            if (!exact) wrong.push({ zone, unit, t: new Date(t).toISOString(), start: new Date(start).toISOString(), end: new Date(end).toISOString() });
+          }
+        }
+      }
+    }
+    expect(checked).toBe(4 * 2 * 360);
+    expect(wrong).toEqual([]);
+  });
+
   it('Havana: the day of the autumn change starts at the first midnight and lasts 25 hours', () => {
     // 2026-11-01: clocks go back from 01:00 to 00:00, so local midnight happens twice.
     const first = Date.UTC(2026, 10, 1, 4);
