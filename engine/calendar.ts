@@ -118,15 +118,16 @@ export function zonedPeriod(t: number, unit: CalendarUnit, timeZone: string): Pe
   // Windows ask about the same period again and again (every start of every service that has the
   // window); reading the zone's rules costs several Intl calls, so the last period per zone and unit
   // is kept. A pure memo: the answer for a given t never changes.
-  const key = `${unit} ${timeZone}`;
-  const last = lastPeriods.get(key);
+  const remembered = lastPeriods[unit];
+  const last = remembered.get(timeZone);
   if (last !== undefined && last.start <= t && t < last.end) return last;
   const period = computeZonedPeriod(t, unit, timeZone);
-  lastPeriods.set(key, period);
+  remembered.set(timeZone, period);
   return period;
 }
 
-const lastPeriods = new Map<string, Period>();
+/** The last period computed, per unit and zone. */
+const lastPeriods: Readonly<Record<CalendarUnit, Map<string, Period>>> = { hour: new Map(), day: new Map() };
 
 function computeZonedPeriod(t: number, unit: CalendarUnit, timeZone: string): Period {
   if (unit === 'hour') {

@@ -33,7 +33,7 @@ import { TimerQueue } from './timer-queue.ts';
 import type { Timer } from './timer-queue.ts';
 import { User } from './user.ts';
 import type { UserSpec } from './user.ts';
-import { describe, idProblem, intProblem, MAX_TIME_MS } from './validate.ts';
+import { describe, idProblem, intProblem, MAX_TIME_MS, unknownField } from './validate.ts';
 import { snapshotEngine } from './snapshot.ts';
 import type { EngineSnapshot } from './snapshot.ts';
 import { engineStatus } from './status.ts';
@@ -1141,12 +1141,8 @@ export class Engine {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return refuse('INVALID_ARGUMENT', `${name} must be an object, got ${describe(value)}`);
     }
-    if (fields !== undefined) {
-      for (const key of Object.keys(value)) {
-        if (!fields.includes(key)) return refuse('INVALID_ARGUMENT', `${name} has an unknown field '${key}' (it takes ${fields.join(', ')})`, key);
-      }
-    }
-    return null;
+    const unknown = fields === undefined ? undefined : unknownField(value, fields);
+    return unknown === undefined ? null : refuse('INVALID_ARGUMENT', `${name} has an unknown field '${unknown}' (it takes ${fields?.join(', ')})`, unknown);
   }
 
   private unknown(code: 'UNKNOWN_SERVICE' | 'UNKNOWN_USER' | 'UNKNOWN_TASK', kind: string, id: unknown, path?: string): Result<never> {

@@ -5,7 +5,7 @@
 import { alignedPeriod, CALENDAR_PERIODS_MS, isKnownTimeZone, zonedPeriod } from './calendar.ts';
 import type { CalendarUnit, Period } from './calendar.ts';
 import type { StartHistory } from './start-history.ts';
-import { describe } from './validate.ts';
+import { describe, unknownField } from './validate.ts';
 
 export type WindowSpec =
   | { readonly kind: 'rolling'; readonly limit: number; readonly periodMs: number }
@@ -20,7 +20,7 @@ export function windowProblem(w: unknown): string | null {
   if (typeof w !== 'object' || w === null) return 'must be an object';
   const spec = w as Record<string, unknown>;
   // A misspelt field (`timezone`) would otherwise be dropped, and a calendar day cut in UTC.
-  const unknown = Object.keys(spec).find((k) => !WINDOW_FIELDS.includes(k));
+  const unknown = unknownField(spec, WINDOW_FIELDS);
   if (unknown !== undefined) return `${unknown} is not a window field (a window takes ${WINDOW_FIELDS.join(', ')})`;
   if (spec.kind !== 'rolling' && spec.kind !== 'fixed') return `kind must be 'rolling' or 'fixed', got ${describe(spec.kind)}`;
   if (!Number.isSafeInteger(spec.limit) || (spec.limit as number) < 1 || (spec.limit as number) > MAX_LIMIT) {

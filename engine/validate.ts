@@ -16,6 +16,11 @@ export function intProblem(field: string, value: unknown, min: number, max: numb
   return null;
 }
 
+/** The first own field of `value` outside `fields` (a misspelt one would otherwise be ignored), or undefined. */
+export function unknownField(value: object, fields: readonly string[]): string | undefined {
+  return Object.keys(value).find((key) => !fields.includes(key));
+}
+
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
